@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["VERSION", "__version__", "get_version", "setup"]
 
-VERSION = (0, 1, 0, "alpha", 0)
+VERSION = (0, 1, 0, "final", 0)
 __version__ = "0.1.0"
 
 

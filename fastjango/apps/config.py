@@ -9,7 +9,8 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from fastjango.core.exceptions import ImproperlyConfigured
+from fastjango.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from fastjango.utils.functional import cached_property
 from fastjango.utils.module_loading import import_string, module_has_submodule
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ class AppConfig:
     verbose_name: str
     path: str
     default: bool
-    default_auto_field: str | None = None
 
     def __init__(self, app_name: str, app_module: ModuleType | None) -> None:
         self.name = app_name
@@ -46,10 +46,22 @@ class AppConfig:
         if not hasattr(self, "path"):
             self.path = self._path_from_module(app_module)
         self.models_module: ModuleType | None = None
-        self.models: dict[str, Any] = {}
+        # None until import_models() runs; then the registry's dict for this label.
+        self.models: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.label}>"
+
+    @cached_property
+    def default_auto_field(self) -> str:
+        """Return the primary key field class path for this app's models (DEFAULT_AUTO_FIELD)."""
+        from fastjango.conf import settings
+
+        return str(settings.DEFAULT_AUTO_FIELD)
+
+    @property
+    def _is_default_auto_field_overridden(self) -> bool:
+        return type(self).default_auto_field is not AppConfig.default_auto_field
 
     def _path_from_module(self, module: ModuleType | None) -> str:
         paths = list(getattr(module, "__path__", []))
@@ -84,6 +96,8 @@ class AppConfig:
         else:
             if module_has_submodule(app_module, APPS_MODULE_NAME):
                 mod = import_module(f"{entry}.{APPS_MODULE_NAME}")
+                # One AppConfig subclass is picked automatically unless it says
+                # default = False; among several, the one saying default = True.
                 candidates = [
                     candidate
                     for _, candidate in inspect.getmembers(mod, inspect.isclass)
@@ -94,12 +108,10 @@ class AppConfig:
                 if len(candidates) == 1:
                     app_config_class = candidates[0]
                 else:
-                    defaults: list[type[AppConfig]] = [
-                        c for c in candidates if c.__dict__.get("default") is True
-                    ]
+                    defaults = [c for c in candidates if getattr(c, "default", False)]
                     if len(defaults) > 1:
                         names = ", ".join(repr(c.__name__) for c in defaults)
-                        raise ImproperlyConfigured(
+                        raise RuntimeError(
                             f"{mod.__name__!r} declares more than one default AppConfig: {names}."
                         )
                     if len(defaults) == 1:
@@ -114,6 +126,8 @@ class AppConfig:
             except Exception:
                 pass
         if app_module is None and app_config_class is None:
+            # An entry ending in a capitalized name was meant as a class path: say
+            # which classes the module does have.
             mod_path, _, cls_name = entry.rpartition(".")
             if mod_path and cls_name[:1].isupper():
                 mod = import_module(mod_path)
@@ -130,7 +144,7 @@ class AppConfig:
             import_module(entry)
 
         assert app_config_class is not None
-        if not issubclass(app_config_class, AppConfig):
+        if not (isinstance(app_config_class, type) and issubclass(app_config_class, AppConfig)):
             raise ImproperlyConfigured(f"'{entry}' isn't a subclass of AppConfig.")
         if app_name is None:
             try:
@@ -146,36 +160,45 @@ class AppConfig:
             ) from err
         return app_config_class(app_name, app_module)
 
+    def _registry(self) -> Apps:
+        if self.apps is None:
+            raise AppRegistryNotReady(
+                f"The app config for '{self.label}' isn't in a registry yet; "
+                "populate the registry (fastjango.setup()) before asking for models."
+            )
+        return self.apps
+
     def get_model(self, model_name: str, require_ready: bool = True) -> Any:
-        """Return the model named ``model_name`` (case-insensitive); raise ``LookupError``."""
-        if require_ready and self.apps is not None:
-            self.apps.check_models_ready()
-        elif self.apps is not None:
-            self.apps.check_apps_ready()
+        """Return the model named ``model_name`` (case-insensitive); raise ``LookupError``.
+
+        With ``require_ready=False`` this works while models are still being
+        imported, but the model may not be fully set up yet.
+        """
+        if require_ready:
+            self._registry().check_models_ready()
+        else:
+            self._registry().check_apps_ready()
         try:
-            return self.models[model_name.lower()]
+            return (self.models or {})[model_name.lower()]
         except KeyError as err:
             raise LookupError(f"App '{self.label}' doesn't have a '{model_name}' model.") from err
 
     def get_models(
         self, include_auto_created: bool = False, include_swapped: bool = False
     ) -> Iterator[Any]:
-        """Yield this app's models."""
-        if self.apps is not None:
-            self.apps.check_models_ready()
-        for model in self.models.values():
-            meta = getattr(model, "_meta", None)
-            if meta is not None:
-                if getattr(meta, "auto_created", False) and not include_auto_created:
-                    continue
-                if getattr(meta, "swapped", None) and not include_swapped:
-                    continue
+        """Yield this app's models, skipping auto-created and swapped ones unless asked."""
+        self._registry().check_models_ready()
+        for model in (self.models or {}).values():
+            if model._meta.auto_created and not include_auto_created:
+                continue
+            if model._meta.swapped and not include_swapped:
+                continue
             yield model
 
     def import_models(self) -> None:
         """Import the app's ``models`` module, if it has one."""
-        assert self.apps is not None
-        self.models = self.apps.all_models[self.label]
+        # The registry keeps the dict; this app config shares it.
+        self.models = self._registry().all_models[self.label]
         if self.module is not None and module_has_submodule(self.module, MODELS_MODULE_NAME):
             self.models_module = import_module(f"{self.name}.{MODELS_MODULE_NAME}")
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import sys
 import threading
+import warnings
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastjango.apps.config import AppConfig
@@ -18,12 +20,16 @@ class Apps:
     """A registry of installed applications, populated once from ``INSTALLED_APPS``."""
 
     def __init__(self, installed_apps: Iterable[str | AppConfig] | None = ()) -> None:
-        if installed_apps is None and hasattr(self, "_is_main"):
+        # Only the main registry (created below, populated later by setup()) may
+        # start empty; every other registry is populated at once.
+        if installed_apps is None and hasattr(sys.modules[__name__], "apps"):
             raise RuntimeError("You must supply an installed_apps argument.")
         self.all_models: defaultdict[str, dict[str, Any]] = defaultdict(dict)
         self.app_configs: dict[str, AppConfig] = {}
         self.stored_app_configs: list[dict[str, AppConfig]] = []
         self.apps_ready = self.models_ready = self.ready = False
+        # Set once populate() has finished, for threads that wait on start-up.
+        self.ready_event = threading.Event()
         self._lock = threading.RLock()
         self.loading = False
         self._pending_operations: defaultdict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -64,10 +70,15 @@ class Apps:
                 for app_config in self.get_app_configs():
                     app_config.ready()
                 self.ready = True
+                self.ready_event.set()
             except BaseException:
-                # A failed populate must not leave a half-built registry behind.
+                # A failed populate must not leave a half-built registry behind,
+                # so fixing the cause and calling populate() again works.
+                for app_config in self.app_configs.values():
+                    app_config.apps = None
                 self.app_configs = {}
                 self.apps_ready = self.models_ready = self.ready = False
+                self.clear_cache()
                 raise
             finally:
                 self.loading = False
@@ -132,14 +143,25 @@ class Apps:
         return app_config.get_model(model_name, require_ready=require_ready)
 
     def register_model(self, app_label: str, model: Any) -> None:
-        """Record a model class; called by the model metaclass."""
+        """Record a model class; called by the model metaclass.
+
+        Registering a second model with the same name raises ``RuntimeError``,
+        unless it comes from the same module (a reload), which only warns.
+        """
+        # Called while models modules are imported, so it must not import
+        # anything or call get_app_config().
         model_name = model._meta.model_name
         app_models = self.all_models[app_label]
         if model_name in app_models:
             existing = app_models[model_name]
             if model.__name__ == existing.__name__ and model.__module__ == existing.__module__:
-                # Reloading a module (autoreload, tests) re-declares the same model.
-                pass
+                warnings.warn(
+                    f"Model '{app_label}.{model_name}' was already registered. Reloading "
+                    "models is not advised as it can lead to inconsistencies, most notably "
+                    "with related models.",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
             else:
                 raise RuntimeError(
                     f"Conflicting '{model_name}' models in application '{app_label}': "
@@ -174,10 +196,60 @@ class Apps:
             raise LookupError(f"Model '{app_label}.{model_name}' not registered.")
         return model
 
+    def get_swappable_settings_name(self, to_string: str) -> str | None:
+        """Return the setting (e.g. ``"AUTH_USER_MODEL"``) that swaps the model ``to_string``.
+
+        ``to_string`` is ``"app_label.ModelName"``; return None if the model
+        isn't swappable and doesn't replace a swappable one.
+        """
+        return self._swappable_settings_name(to_string.lower())
+
+    @functools.cache  # noqa: B019 - cleared by clear_cache(), like get_models
+    def _swappable_settings_name(self, to_string: str) -> str | None:
+        for model in self.get_models(include_swapped=True):
+            swapped = model._meta.swapped
+            # The model given is the one this swappable model was swapped for.
+            if swapped and swapped.lower() == to_string:
+                return str(model._meta.swappable)
+            # The model given is itself swappable.
+            if model._meta.swappable and model._meta.label_lower == to_string:
+                return str(model._meta.swappable)
+        return None
+
+    def set_available_apps(self, available: Iterable[str]) -> None:
+        """Restrict the registry to some installed apps (for tests); undo with ``unset_...``."""
+        wanted = set(available)
+        installed = {app_config.name for app_config in self.get_app_configs()}
+        if not wanted.issubset(installed):
+            raise ValueError(
+                "Available apps isn't a subset of installed apps, extra apps: "
+                + ", ".join(sorted(wanted - installed))
+            )
+        self.stored_app_configs.append(self.app_configs)
+        self.app_configs = {
+            label: app_config
+            for label, app_config in self.app_configs.items()
+            if app_config.name in wanted
+        }
+        self.clear_cache()
+
+    def unset_available_apps(self) -> None:
+        """Undo ``set_available_apps``."""
+        self.app_configs = self.stored_app_configs.pop()
+        self.clear_cache()
+
     def set_installed_apps(self, installed: Iterable[str | AppConfig]) -> None:
-        """Swap the installed apps (for tests); undo with ``unset_installed_apps``."""
+        """Swap the installed apps (for tests); undo with ``unset_installed_apps``.
+
+        Raise ``AppRegistryNotReady`` if the registry hasn't been populated yet.
+        If populating the new apps fails, the old ones stay saved and
+        ``unset_installed_apps()`` must still be called.
+        """
         if not self.ready:
-            raise AppRegistryNotReady("App registry isn't ready yet.")
+            raise AppRegistryNotReady(
+                "App registry isn't ready yet. Call fastjango.setup() before changing "
+                "INSTALLED_APPS."
+            )
         self.stored_app_configs.append(self.app_configs)
         self.app_configs = {}
         self.apps_ready = self.models_ready = self.loading = self.ready = False
@@ -193,17 +265,36 @@ class Apps:
     def clear_cache(self) -> None:
         """Clear the caches of model lookups; call after registering models by hand."""
         self.get_models.cache_clear()
+        self._swappable_settings_name.cache_clear()
+        if self.ready:
+            # Models cache their relations too; go around get_models() so that
+            # a registry being swapped doesn't cache an empty list meanwhile.
+            for app_config in self.app_configs.values():
+                for model in app_config.get_models(include_auto_created=True):
+                    expire_cache = getattr(model._meta, "_expire_cache", None)
+                    if expire_cache is not None:
+                        expire_cache()
 
-    def lazy_model_operation(self, function: Any, *model_keys: tuple[str, str]) -> None:
-        """Call ``function(*models)`` once every model in ``model_keys`` is registered."""
+    def lazy_model_operation(
+        self, function: Callable[..., Any], *model_keys: tuple[str, str]
+    ) -> None:
+        """Call ``function(*models)`` once every model in ``model_keys`` is registered.
+
+        Keys are ``(app_label, model_name)`` with the model name in lower case.
+        Models already registered are applied at once; the call waits in
+        ``_pending_operations`` for the rest.
+        """
         if not model_keys:
             function()
             return
         next_model, *more_models = model_keys
 
         def apply_next_model(model: Any) -> None:
-            next_function = functools.partial(function, model)
+            next_function = functools.partial(apply_next_model.func, model)  # type: ignore[attr-defined]
             self.lazy_model_operation(next_function, *more_models)
+
+        # Like a partial's .func: lets checks name the function still waiting.
+        apply_next_model.func = function  # type: ignore[attr-defined]
 
         try:
             model_class = self.get_registered_model(*next_model)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import importlib
 import os
 import time
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from fastjango.conf import global_settings
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.utils.functional import LazyObject, empty
+from fastjango.utils.module_loading import import_string
 
 __all__ = ["ENVIRONMENT_VARIABLE", "LazySettings", "Settings", "UserSettingsHolder", "settings"]
 
@@ -31,6 +33,7 @@ _SEQUENCE_SETTINGS = (
     "CORS_ALLOWED_ORIGINS",
     "CSRF_TRUSTED_ORIGINS",
     "INTERNAL_IPS",
+    "LOCALE_PATHS",
 )
 
 
@@ -58,7 +61,9 @@ class LazySettings(LazyObject):
             self._setup(name)
             wrapped = self._wrapped
         val = getattr(wrapped, name)
-        if name == "SECRET_KEY" and not val:
+        if name in {"MEDIA_URL", "STATIC_URL"} and val is not None:
+            val = self._add_script_prefix(val)
+        elif name == "SECRET_KEY" and not val:
             raise ImproperlyConfigured("The SECRET_KEY setting must not be empty.")
         # Cache the value: settings are read on hot paths and rarely change.
         self.__dict__[name] = val
@@ -87,6 +92,16 @@ class LazySettings(LazyObject):
         _check_sequences(holder)
         self._wrapped = holder
 
+    @staticmethod
+    def _add_script_prefix(value: str) -> str:
+        # A relative STATIC_URL/MEDIA_URL ("static/") is served under the
+        # script prefix; absolute paths and URLs are left alone.
+        if value.startswith(("http://", "https://", "/")):
+            return value
+        # Imported by path: fastjango.urls imports settings, so it can't be a top-level import.
+        get_script_prefix = import_string("fastjango.urls.get_script_prefix")
+        return f"{get_script_prefix()}{value}"
+
     @property
     def configured(self) -> bool:
         """Return whether settings have been loaded or configured."""
@@ -113,7 +128,11 @@ class Settings:
         try:
             mod: ModuleType = importlib.import_module(settings_module)
         except ModuleNotFoundError as err:
-            if err.name and settings_module.startswith(err.name):
+            # Only the settings module (or a package above it) being missing is a
+            # configuration error; a missing import inside the module propagates.
+            if err.name and (
+                err.name == settings_module or settings_module.startswith(f"{err.name}.")
+            ):
                 raise ImproperlyConfigured(
                     f"Settings module {settings_module!r} (from {ENVIRONMENT_VARIABLE}) "
                     f"could not be imported: {err}. Check the module path and sys.path."
@@ -132,7 +151,12 @@ class Settings:
             )
         time_zone = self.TIME_ZONE
         if hasattr(time, "tzset") and time_zone:
-            # Like Django: make the process's local time follow TIME_ZONE.
+            # Like Django: make the process's local time follow TIME_ZONE, after
+            # checking the zone exists where the system keeps them.
+            zoneinfo_root = Path("/usr/share/zoneinfo")
+            zone_info_file = zoneinfo_root.joinpath(*time_zone.split("/"))
+            if zoneinfo_root.exists() and not zone_info_file.exists():
+                raise ValueError(f"Incorrect timezone setting: {time_zone}")
             os.environ["TZ"] = time_zone
             time.tzset()
 

@@ -108,3 +108,58 @@ LOGGING: dict[str, Any] = {}
 FORCE_SCRIPT_NAME: str | None = None
 WSGI_APPLICATION: str | None = None
 ASGI_APPLICATION: str | None = None
+
+# Middleware
+# django-cors-headers' default: answer Private Network Access preflights only when asked to.
+CORS_ALLOW_PRIVATE_NETWORK = False
+
+# --- Templates and formats (fastjango.template, fastjango.utils.formats) ---
+# Django's defaults. DATE_FORMAT, TIME_FORMAT and friends are defined above.
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "F j"
+FIRST_DAY_OF_WEEK = 0
+DECIMAL_SEPARATOR = "."
+USE_THOUSAND_SEPARATOR = False
+NUMBER_GROUPING: int | list[int] | tuple[int, ...] = 0
+THOUSAND_SEPARATOR = ","
+DATE_INPUT_FORMATS = [
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%b %d %Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%d %b, %Y",
+    "%B %d %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%d %B, %Y",
+]
+TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M"]
+DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S.%f",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M:%S.%f",
+    "%m/%d/%y %H:%M",
+]
+# --- end of templates and formats ---
+
+# --- requests and uploads (fastjango.http) ---
+# Upload handlers the multipart parser streams files through, in order.
+FILE_UPLOAD_HANDLERS = [
+    "fastjango.core.files.uploadhandler.MemoryFileUploadHandler",
+    "fastjango.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Where uploads and spooled request bodies go when too big for memory; None: the system's.
+FILE_UPLOAD_TEMP_DIR: str | None = None
+# --- end of requests and uploads ---
+
+# --- request handling (fastjango.core.handlers) ---
+# Let exceptions reach the server (or test) instead of becoming a 500 page.
+DEBUG_PROPAGATE_EXCEPTIONS = False
+# --- end of request handling ---

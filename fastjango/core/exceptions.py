@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 
 __all__ = [
@@ -13,18 +14,21 @@ __all__ = [
     "EmptyResultSet",
     "FieldDoesNotExist",
     "FieldError",
+    "FullResultSet",
     "ImproperlyConfigured",
     "MiddlewareNotUsed",
     "MultipleObjectsReturned",
     "NON_FIELD_ERRORS",
     "ObjectDoesNotExist",
     "PermissionDenied",
+    "RequestAborted",
     "RequestDataTooBig",
     "SuspiciousFileOperation",
     "SuspiciousMultipartForm",
     "SuspiciousOperation",
     "SynchronousOnlyOperation",
     "TooManyFieldsSent",
+    "TooManyFilesSent",
     "ValidationError",
     "ViewDoesNotExist",
 ]
@@ -74,8 +78,16 @@ class TooManyFieldsSent(SuspiciousOperation):
     """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS were sent."""
 
 
+class TooManyFilesSent(SuspiciousOperation):
+    """More files than DATA_UPLOAD_MAX_NUMBER_FILES were sent."""
+
+
 class RequestDataTooBig(SuspiciousOperation):
     """The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+
+class RequestAborted(Exception):
+    """The client went away before the request was read, or while it was answered."""
 
 
 class BadRequest(Exception):
@@ -104,6 +116,10 @@ class FieldError(Exception):
 
 class EmptyResultSet(Exception):
     """A database query predicate is impossible."""
+
+
+class FullResultSet(Exception):
+    """A database query predicate matches everything."""
 
 
 class SynchronousOnlyOperation(Exception):
@@ -158,8 +174,8 @@ class ValidationError(Exception):
 
     @property
     def message_dict(self) -> dict[str, list[str]]:
-        """Return field names mapped to their messages; only for dict errors."""
-        # Accessing error_dict raises AttributeError for list errors, as in Django.
+        """Return field names mapped to their messages; raise AttributeError for list errors."""
+        self.error_dict  # noqa: B018 - raises AttributeError when there is no error_dict
         return dict(self)
 
     @property
@@ -206,8 +222,23 @@ class ValidationError(Exception):
 
     def __hash__(self) -> int:
         if hasattr(self, "message"):
-            params = tuple(sorted(self.params.items())) if self.params else None
-            return hash((self.message, self.code, params))
+            return hash((self.message, self.code, _make_hashable(self.params)))
         if hasattr(self, "error_dict"):
-            return hash(tuple(sorted((k, tuple(v)) for k, v in self.error_dict.items())))
-        return hash(tuple(sorted(self.error_list, key=lambda e: str(e.message))))
+            return hash(_make_hashable(self.error_dict))
+        return hash(tuple(sorted(self.error_list, key=operator.attrgetter("message"))))
+
+
+def _make_hashable(value: Any) -> Hashable:
+    """Return ``value`` as a hashable equivalent: dicts as sorted item tuples, lists as tuples.
+
+    Two values that compare equal give equal results, whatever their dict order.
+    """
+    if isinstance(value, dict):
+        return tuple(sorted((key, _make_hashable(item)) for key, item in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        if not hasattr(value, "__iter__"):
+            raise
+        return tuple(map(_make_hashable, value))
+    return value  # type: ignore[no-any-return]

@@ -72,11 +72,13 @@ class Signal:
         ref: Any = receiver
         if weak:
             ref_type: Any = weakref.ref
-            target: Any = receiver
+            owner: Any = receiver
             if hasattr(receiver, "__self__") and hasattr(receiver, "__func__"):
-                ref_type, target = weakref.WeakMethod, receiver
-            ref = ref_type(target)
-            weakref.finalize(target, self._flag_dead_receivers)
+                # A bound method object is created afresh on each attribute access,
+                # so hold it by a WeakMethod and watch the instance it belongs to.
+                ref_type, owner = weakref.WeakMethod, receiver.__self__
+            ref = ref_type(receiver)
+            weakref.finalize(owner, self._flag_dead_receivers)
         with self.lock:
             self._clear_dead_receivers()
             if not any(key == lookup_key for key, _, _ in self.receivers):
@@ -117,7 +119,7 @@ class Signal:
         Async receivers are run to completion; from inside a running event
         loop use ``asend`` instead.
         """
-        if not self.receivers or self.sender_receivers_cache.get(sender) is NO_RECEIVERS:
+        if not self.receivers or self._cached(sender) is NO_RECEIVERS:
             return []
         responses: list[tuple[Receiver, Any]] = []
         sync_receivers, async_receivers = self._live_receivers(sender)
@@ -138,7 +140,7 @@ class Signal:
 
     def send_robust(self, sender: Any, **named: Any) -> list[tuple[Receiver, Any]]:
         """Call every receiver, catching exceptions: a failed receiver's response is the error."""
-        if not self.receivers or self.sender_receivers_cache.get(sender) is NO_RECEIVERS:
+        if not self.receivers or self._cached(sender) is NO_RECEIVERS:
             return []
         responses: list[tuple[Receiver, Any]] = []
         sync_receivers, async_receivers = self._live_receivers(sender)
@@ -163,47 +165,51 @@ class Signal:
         return responses
 
     async def asend(self, sender: Any, **named: Any) -> list[tuple[Receiver, Any]]:
-        """Async ``send``: sync receivers run in the threadpool, async ones concurrently."""
-        if not self.receivers or self.sender_receivers_cache.get(sender) is NO_RECEIVERS:
+        """Call every receiver from async code; an exception in one propagates.
+
+        Sync receivers run in order in a worker thread while the async ones run
+        concurrently on the loop. Responses list the sync receivers first.
+        """
+        if not self.receivers or self._cached(sender) is NO_RECEIVERS:
             return []
         sync_receivers, async_receivers = self._live_receivers(sender)
-        responses: list[tuple[Receiver, Any]] = []
-        if sync_receivers:
 
-            def run_sync() -> list[Any]:
-                return [r(signal=self, sender=sender, **named) for r in sync_receivers]
+        def run_sync() -> list[Any]:
+            return [r(signal=self, sender=sender, **named) for r in sync_receivers]
 
-            responses.extend(zip(sync_receivers, await sync_to_async(run_sync)(), strict=True))
-        results = await asyncio.gather(
-            *(r(signal=self, sender=sender, **named) for r in async_receivers)
+        sync_results, async_results = await asyncio.gather(
+            _run_in_thread(run_sync, bool(sync_receivers)),
+            asyncio.gather(*(r(signal=self, sender=sender, **named) for r in async_receivers)),
         )
-        responses.extend(zip(async_receivers, results, strict=True))
-        return responses
+        return [
+            *zip(sync_receivers, sync_results, strict=True),
+            *zip(async_receivers, async_results, strict=True),
+        ]
 
     async def asend_robust(self, sender: Any, **named: Any) -> list[tuple[Receiver, Any]]:
-        """Async ``send_robust``."""
-        if not self.receivers or self.sender_receivers_cache.get(sender) is NO_RECEIVERS:
+        """Async ``send_robust``: as ``asend``, but a failed receiver's response is its error."""
+        if not self.receivers or self._cached(sender) is NO_RECEIVERS:
             return []
         sync_receivers, async_receivers = self._live_receivers(sender)
-        responses: list[tuple[Receiver, Any]] = []
-        if sync_receivers:
 
-            def run_sync() -> list[Any]:
-                results: list[Any] = []
-                for r in sync_receivers:
-                    try:
-                        results.append(r(signal=self, sender=sender, **named))
-                    except Exception as err:
-                        self._log_robust_failure(r, err)
-                        results.append(err)
-                return results
+        def run_sync() -> list[Any]:
+            results: list[Any] = []
+            for r in sync_receivers:
+                try:
+                    results.append(r(signal=self, sender=sender, **named))
+                except Exception as err:
+                    self._log_robust_failure(r, err)
+                    results.append(err)
+            return results
 
-            responses.extend(zip(sync_receivers, await sync_to_async(run_sync)(), strict=True))
-        results = await asyncio.gather(
-            *(self._call_robust_async(r, sender, named) for r in async_receivers)
+        sync_results, async_results = await asyncio.gather(
+            _run_in_thread(run_sync, bool(sync_receivers)),
+            asyncio.gather(*(self._call_robust_async(r, sender, named) for r in async_receivers)),
         )
-        responses.extend(zip(async_receivers, results, strict=True))
-        return responses
+        return [
+            *zip(sync_receivers, sync_results, strict=True),
+            *zip(async_receivers, async_results, strict=True),
+        ]
 
     async def _call_robust_async(
         self, receiver: Receiver, sender: Any, named: dict[str, Any]
@@ -222,6 +228,15 @@ class Signal:
             exc_info=err,
         )
 
+    def _cached(self, sender: Any) -> Any:
+        if not self.use_caching:
+            return None
+        try:
+            return self.sender_receivers_cache.get(sender)
+        except TypeError:
+            # A sender that can't be weakly referenced (None, an int) is never cached.
+            return None
+
     def _flag_dead_receivers(self) -> None:
         self._dead_receivers = True
 
@@ -237,7 +252,8 @@ class Signal:
     def _live_receivers(self, sender: Any) -> tuple[list[Receiver], list[Receiver]]:
         entries = None
         if self.use_caching and not self._dead_receivers:
-            entries = self.sender_receivers_cache.get(sender)
+            entries = self._cached(sender)
+            # Another thread's send() may have cached NO_RECEIVERS meanwhile.
             if entries is NO_RECEIVERS:
                 return [], []
         if entries is None:
@@ -254,15 +270,22 @@ class Signal:
                     try:
                         self.sender_receivers_cache[sender] = entries or NO_RECEIVERS
                     except TypeError:
-                        pass  # senders that can't be weakly referenced aren't cached
+                        pass  # see _cached(): such senders are never cached
         sync_receivers: list[Receiver] = []
         async_receivers: list[Receiver] = []
         for ref, is_async in entries:
             receiver = ref() if isinstance(ref, weakref.ReferenceType) else ref
-            if receiver is None:
+            if receiver is None:  # pragma: no cover - collected since the cleanup above
                 continue
             (async_receivers if is_async else sync_receivers).append(receiver)
         return sync_receivers, async_receivers
+
+
+async def _run_in_thread(func: Callable[[], list[Any]], needed: bool) -> list[Any]:
+    # Skip the thread hop when there are no sync receivers.
+    if not needed:
+        return []
+    return await sync_to_async(func)()
 
 
 def _accepts_kwargs(func: Callable[..., Any]) -> bool:

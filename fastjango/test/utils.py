@@ -4,29 +4,60 @@ from __future__ import annotations
 
 import functools
 import inspect
+import unittest
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from fastjango.apps import apps
 from fastjango.conf import UserSettingsHolder, settings
 from fastjango.core.signals import setting_changed
 
-__all__ = ["TestContextDecorator", "modify_settings", "override_settings"]
+__all__ = [
+    "CaptureQueriesContext",
+    "TestContextDecorator",
+    "modify_settings",
+    "override_settings",
+    "setup_test_environment",
+    "teardown_test_environment",
+]
 
 T = TypeVar("T")
 
+# Class attributes kept on decorated test classes.
+_CLASS_DECORATORS = "_fastjango_class_decorators"
+_ACTIVE = "_fastjango_active_decorators"
+_TEARING_DOWN = "_fastjango_tearing_down"
+_WRAPPED_TEST = "_fastjango_class_decorated"
+
 
 class TestContextDecorator:
-    """A context manager that also decorates functions, coroutines and test classes."""
+    """A context manager that also decorates functions, coroutines and test classes.
+
+    On a ``unittest.TestCase`` subclass it is on from ``setUpClass`` to
+    ``tearDownClass``; on any other class (a pytest class) it is on around each
+    ``test*`` method. ``attr_name`` names a class attribute, and ``kwarg_name`` a
+    keyword argument of a decorated function, that receive what ``enable()``
+    returns.
+    """
+
+    # Not a test class, though pytest would collect it by its name when imported.
+    __test__ = False
+
+    # Class decorators are turned on in this order, whatever order they were
+    # stacked in: settings are overridden before modify_settings edits them.
+    class_enable_order = 0
 
     def __init__(self, attr_name: str | None = None, kwarg_name: str | None = None) -> None:
         self.attr_name = attr_name
         self.kwarg_name = kwarg_name
 
     def enable(self) -> Any:
-        raise NotImplementedError
+        """Turn the change on and return what ``with ... as`` binds; subclasses must."""
+        raise NotImplementedError("subclasses of TestContextDecorator must provide enable()")
 
     def disable(self) -> None:
-        raise NotImplementedError
+        """Undo ``enable()``; subclasses must."""
+        raise NotImplementedError("subclasses of TestContextDecorator must provide disable()")
 
     def __enter__(self) -> Any:
         return self.enable()
@@ -35,39 +66,17 @@ class TestContextDecorator:
         self.disable()
 
     def decorate_class(self, cls: type[T]) -> type[T]:
-        # unittest classes get setUp/tearDown hooks; plain (pytest) classes have
-        # every test method decorated instead.
-        import unittest
-
+        """Apply to every test of ``cls`` (see the class docstring) and return ``cls``."""
+        # Stored on the class itself: a subclass starts from its parent's list.
+        setattr(cls, _CLASS_DECORATORS, [*getattr(cls, _CLASS_DECORATORS, ()), self])
         if issubclass(cls, unittest.TestCase):
-            decorator = self
-
-            orig_setup_class = cls.setUpClass.__func__  # type: ignore[attr-defined]
-            orig_teardown_class = cls.tearDownClass.__func__  # type: ignore[attr-defined]
-
-            def setUpClass(inner_cls: Any) -> None:
-                decorator.enable()
-                try:
-                    orig_setup_class(inner_cls)
-                except Exception:
-                    decorator.disable()
-                    raise
-
-            def tearDownClass(inner_cls: Any) -> None:
-                try:
-                    orig_teardown_class(inner_cls)
-                finally:
-                    decorator.disable()
-
-            cls.setUpClass = classmethod(setUpClass)  # type: ignore[assignment]
-            cls.tearDownClass = classmethod(tearDownClass)  # type: ignore[assignment]
-            return cls
-        for name, value in list(vars(cls).items()):
-            if name.startswith("test") and callable(value):
-                setattr(cls, name, self.decorate_callable(value))
+            _hook_unittest_class(cls)
+        else:
+            _wrap_test_methods(cls)
         return cls
 
     def decorate_callable(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a function or coroutine function so it runs with this change on."""
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -96,8 +105,125 @@ class TestContextDecorator:
         raise TypeError(f"Cannot decorate object of type {type(decorated)}")
 
 
+def _enable_class_decorators(cls: type) -> list[TestContextDecorator]:
+    decorators: list[TestContextDecorator] = getattr(cls, _CLASS_DECORATORS)
+    enabled: list[TestContextDecorator] = []
+    try:
+        for decorator in sorted(decorators, key=lambda d: d.class_enable_order):
+            context = decorator.enable()
+            enabled.append(decorator)
+            if decorator.attr_name is not None:
+                setattr(cls, decorator.attr_name, context)
+    except BaseException:
+        _disable_class_decorators(enabled)
+        raise
+    return enabled
+
+
+def _disable_class_decorators(enabled: list[TestContextDecorator]) -> None:
+    # Undo all of them, newest first, even if one fails; then raise the first error.
+    error: BaseException | None = None
+    for decorator in reversed(enabled):
+        try:
+            decorator.disable()
+        except BaseException as exc:
+            error = error or exc
+    if error is not None:
+        raise error
+
+
+def _hook_unittest_class(cls: type[unittest.TestCase]) -> None:
+    own_setup = cls.__dict__.get("setUpClass")
+    if own_setup is not None and getattr(own_setup.__func__, _WRAPPED_TEST, False):
+        return  # hooked by an earlier decorator; it reads the class's list when run
+    orig_setup = cls.setUpClass.__func__  # type: ignore[attr-defined]
+    orig_teardown = cls.tearDownClass.__func__  # type: ignore[attr-defined]
+
+    def setUpClass(inner_cls: type) -> None:
+        if _ACTIVE in inner_cls.__dict__:
+            # Reached again through super() from a decorated subclass: already on.
+            orig_setup(inner_cls)
+            return
+        enabled = _enable_class_decorators(inner_cls)
+        setattr(inner_cls, _ACTIVE, enabled)
+        try:
+            orig_setup(inner_cls)
+        except BaseException:
+            # unittest skips tearDownClass when setUpClass fails.
+            delattr(inner_cls, _ACTIVE)
+            _disable_class_decorators(enabled)
+            raise
+
+    def tearDownClass(inner_cls: type) -> None:
+        enabled = inner_cls.__dict__.get(_ACTIVE)
+        if enabled is None or inner_cls.__dict__.get(_TEARING_DOWN):
+            orig_teardown(inner_cls)
+            return
+        setattr(inner_cls, _TEARING_DOWN, True)
+        try:
+            orig_teardown(inner_cls)
+        finally:
+            delattr(inner_cls, _TEARING_DOWN)
+            delattr(inner_cls, _ACTIVE)
+            _disable_class_decorators(enabled)
+
+    setattr(setUpClass, _WRAPPED_TEST, True)
+    cls.setUpClass = classmethod(setUpClass)  # type: ignore[assignment]
+    cls.tearDownClass = classmethod(tearDownClass)  # type: ignore[assignment]
+
+
+def _wrap_test_methods(cls: type) -> None:
+    for name in dir(cls):
+        if not name.startswith("test"):
+            continue
+        attr = inspect.getattr_static(cls, name)
+        func = attr.__func__ if isinstance(attr, staticmethod | classmethod) else attr
+        if not inspect.isfunction(func) or getattr(func, _WRAPPED_TEST, False):
+            continue  # not a test function, or wrapped already (here or in a parent)
+        wrapper: Any = _class_test_wrapper(cls, func)
+        if isinstance(attr, staticmethod | classmethod):
+            wrapper = type(attr)(wrapper)
+        setattr(cls, name, wrapper)
+
+
+def _class_test_wrapper(cls: type, func: Callable[..., Any]) -> Callable[..., Any]:
+    def owner(args: tuple[Any, ...]) -> type:
+        # The decorators of the instance's class, which may be a decorated subclass.
+        if args and isinstance(args[0], cls):
+            return type(args[0])
+        return cls
+
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def async_inner(*args: Any, **kwargs: Any) -> Any:
+            enabled = _enable_class_decorators(owner(args))
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                _disable_class_decorators(enabled)
+
+        setattr(async_inner, _WRAPPED_TEST, True)
+        return async_inner
+
+    @functools.wraps(func)
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        enabled = _enable_class_decorators(owner(args))
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _disable_class_decorators(enabled)
+
+    setattr(inner, _WRAPPED_TEST, True)
+    return inner
+
+
 class override_settings(TestContextDecorator):
-    """Override settings for a block, a function or a test class; send ``setting_changed``."""
+    """Override settings for a block, a function or a test class; send ``setting_changed``.
+
+    Overriding ``INSTALLED_APPS`` also swaps the app registry's apps (which
+    must be populated, e.g. by ``fastjango.setup()``) for the duration.
+    """
 
     enable_exception: Exception | None = None
 
@@ -106,6 +232,18 @@ class override_settings(TestContextDecorator):
         super().__init__()
 
     def enable(self) -> None:
+        if not settings.configured:
+            # Overriding settings that were never loaded would wrap nothing at all.
+            settings._setup()
+        # First, so that invalid INSTALLED_APPS leave the settings untouched.
+        if "INSTALLED_APPS" in self.options:
+            stored = len(apps.stored_app_configs)
+            try:
+                apps.set_installed_apps(self.options["INSTALLED_APPS"])
+            except Exception:
+                if len(apps.stored_app_configs) > stored:
+                    apps.unset_installed_apps()
+                raise
         override = UserSettingsHolder(settings._wrapped)
         for key, new_value in self.options.items():
             setattr(override, key, new_value)
@@ -117,11 +255,13 @@ class override_settings(TestContextDecorator):
                     sender=settings._wrapped.__class__, setting=key, value=new_value, enter=True
                 )
             except Exception as exc:
+                # disable() restores everything, tells every receiver, then raises exc.
                 self.enable_exception = exc
                 self.disable()
-                raise
 
     def disable(self) -> None:
+        if "INSTALLED_APPS" in self.options:
+            apps.unset_installed_apps()
         settings._wrapped = self.wrapped
         del self.wrapped
         responses = []
@@ -141,9 +281,18 @@ class override_settings(TestContextDecorator):
 
 
 class modify_settings(override_settings):
-    """Append, prepend or remove items of list settings, e.g. ``MIDDLEWARE``."""
+    """Append, prepend or remove items of list settings, e.g. ``MIDDLEWARE``.
+
+    Takes keyword arguments such as
+    ``MIDDLEWARE={"append": [...], "prepend": [...], "remove": [...]}``;
+    a single string stands for a one-item list.
+    """
+
+    class_enable_order = 1
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and kwargs:
+            raise TypeError("modify_settings() takes either a list of operations or keywords.")
         if args:
             self.operations: list[tuple[str, dict[str, Any]]] = list(args[0])
         else:
@@ -154,6 +303,7 @@ class modify_settings(override_settings):
         self.options = {}
         for name, operations in self.operations:
             try:
+                # Several operations on one setting build on each other.
                 value = list(self.options[name])
             except KeyError:
                 value = list(getattr(settings, name, []))
@@ -170,3 +320,86 @@ class modify_settings(override_settings):
                     raise ValueError(f"Unsupported action: {action}")
             self.options[name] = value
         super().enable()
+
+
+class CaptureQueriesContext:
+    """Record the statements run on one database inside a ``with`` (or ``async with``) block.
+
+    ``len(ctx)``, ``ctx[i]`` and iteration give the ``{"sql", "time"}`` dicts
+    of ``connection.queries``; logging is forced on for the block, and
+    ``request_started`` doesn't clear the log meanwhile.
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.initial_queries = 0
+        self.final_queries: int | None = None
+
+    def __iter__(self) -> Any:
+        return iter(self.captured_queries)
+
+    def __getitem__(self, index: int) -> dict[str, str]:
+        query: dict[str, str] = self.captured_queries[index]
+        return query
+
+    def __len__(self) -> int:
+        return len(self.captured_queries)
+
+    @property
+    def captured_queries(self) -> list[dict[str, str]]:
+        """Return the statements recorded so far (all of them once the block has ended)."""
+        queries: list[dict[str, str]] = list(self.connection.queries_log)
+        return queries[self.initial_queries : self.final_queries]
+
+    def __enter__(self) -> CaptureQueriesContext:
+        from fastjango.core.signals import request_started
+        from fastjango.db import reset_queries
+
+        self.force_debug_cursor = self.connection.force_debug_cursor
+        self.connection.force_debug_cursor = True
+        self.initial_queries = len(self.connection.queries_log)
+        self.final_queries = None
+        request_started.disconnect(reset_queries)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        from fastjango.core.signals import request_started
+        from fastjango.db import reset_queries
+
+        self.connection.force_debug_cursor = self.force_debug_cursor
+        request_started.connect(reset_queries)
+        if exc_type is None:
+            self.final_queries = len(self.connection.queries_log)
+
+    async def __aenter__(self) -> CaptureQueriesContext:
+        return self.__enter__()
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        self.__exit__(exc_type)
+
+
+_saved_environment: list[dict[str, Any]] = []
+
+
+def setup_test_environment(debug: bool | None = None) -> None:
+    """Prepare settings for a test run, as Django's test runner does.
+
+    ``testserver`` (the test client's host) joins ``ALLOWED_HOSTS``, and ``DEBUG``
+    is set to ``debug`` when given. Undo with ``teardown_test_environment()``.
+    """
+    if _saved_environment:
+        raise RuntimeError(
+            "setup_test_environment() was already called and can't be called again without "
+            "first calling teardown_test_environment()."
+        )
+    saved = {"ALLOWED_HOSTS": settings.ALLOWED_HOSTS, "DEBUG": settings.DEBUG}
+    _saved_environment.append(saved)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    if debug is not None:
+        settings.DEBUG = debug
+
+
+def teardown_test_environment() -> None:
+    """Undo ``setup_test_environment()``."""
+    for name, value in _saved_environment.pop().items():
+        setattr(settings, name, value)

@@ -6,7 +6,7 @@ import asyncio
 import functools
 import os
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, overload
 
 import anyio
 import anyio.from_thread
@@ -19,6 +19,10 @@ __all__ = ["async_to_sync", "async_unsafe", "sync_to_async"]
 P = ParamSpec("P")
 R = TypeVar("R")
 
+_DEFAULT_UNSAFE_MESSAGE = (
+    "You cannot call this from an async context - use a thread or sync_to_async."
+)
+
 
 def _in_running_loop() -> bool:
     try:
@@ -28,26 +32,47 @@ def _in_running_loop() -> bool:
     return True
 
 
-def async_unsafe(
-    message: str,
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def _in_worker_thread() -> bool:
+    """Return whether this thread was started by ``anyio.to_thread.run_sync``."""
+    try:
+        # Public and cheap; it raises RuntimeError outside a worker thread and
+        # the loop's cancellation error if the waiting task was cancelled.
+        anyio.from_thread.check_cancelled()
+    except RuntimeError:
+        return False
+    return True
+
+
+@overload
+def async_unsafe(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+
+
+@overload
+def async_unsafe(message: Callable[P, R]) -> Callable[P, R]: ...
+
+
+def async_unsafe(message: str | Callable[P, R]) -> Any:
     """Make a sync function raise ``SynchronousOnlyOperation`` inside a running event loop.
 
-    ``message`` should name the async twin to call instead. Setting the
-    environment variable ``FASTJANGO_ALLOW_ASYNC_UNSAFE`` turns the guard off,
-    as ``DJANGO_ALLOW_ASYNC_UNSAFE`` does in Django (e.g. for a notebook).
+    Use as ``@async_unsafe("... use aget() instead")`` (the message should name
+    the async twin) or bare as ``@async_unsafe``. Setting the environment
+    variable ``FASTJANGO_ALLOW_ASYNC_UNSAFE`` turns the guard off, as
+    ``DJANGO_ALLOW_ASYNC_UNSAFE`` does in Django (e.g. in a notebook).
     """
 
-    def decorator(func: Callable[P, R]) -> Callable[P, R]:
+    def decorator(func: Callable[P, R], text: str) -> Callable[P, R]:
         @functools.wraps(func)
         def inner(*args: P.args, **kwargs: P.kwargs) -> R:
             if _in_running_loop() and not os.environ.get("FASTJANGO_ALLOW_ASYNC_UNSAFE"):
-                raise SynchronousOnlyOperation(message)
+                raise SynchronousOnlyOperation(text)
             return func(*args, **kwargs)
 
         return inner
 
-    return decorator
+    if callable(message):
+        return decorator(message, _DEFAULT_UNSAFE_MESSAGE)
+    text = message
+    return lambda func: decorator(func, text)
 
 
 def async_to_sync(func: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
@@ -66,18 +91,19 @@ def async_to_sync(func: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
                 "inside a running event loop: await it instead."
             )
         call = functools.partial(func, *args, **kwargs)
-        try:
+        if _in_worker_thread():
             return anyio.from_thread.run(call)
-        except RuntimeError as err:
-            if "worker thread" not in str(err) and "event loop" not in str(err):
-                raise
         return anyio.run(call)
 
     return inner
 
 
 def sync_to_async(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """Return a coroutine function that runs the sync ``func`` in the threadpool."""
+    """Return a coroutine function that runs the sync ``func`` in the threadpool.
+
+    Context variables are copied into the worker thread, and an
+    ``async_to_sync`` call made there runs on the calling loop.
+    """
 
     @functools.wraps(func)
     async def inner(*args: P.args, **kwargs: P.kwargs) -> R:

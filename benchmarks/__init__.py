@@ -1,0 +1,1 @@
+"""Benchmarks: FastJango against raw FastAPI, Starlette and Django (``python -m benchmarks``)."""

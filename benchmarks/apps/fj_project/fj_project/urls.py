@@ -1,0 +1,9 @@
+from fastjango.urls import path
+from fj_project import views
+
+urlpatterns = [
+    path("json", views.json_view),
+    path("json-async", views.json_async),
+    path("html", views.html_view),
+    path("html-async", views.html_async),
+]

@@ -1,0 +1,126 @@
+"""``get_asgi_application()``: a project's settings turned into one FastAPI app."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import anyio.to_thread
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+import fastjango
+from fastjango.conf import settings
+from fastjango.core.exceptions import ImproperlyConfigured
+from fastjango.core.handlers.asgi import ASGIHandler
+from fastjango.core.handlers.dispatch import URLDispatcher
+from fastjango.core.handlers.middleware import build_middleware_stack
+
+__all__ = ["FastJangoApp", "get_asgi_application"]
+
+logger = logging.getLogger("fastjango.server")
+
+Lifespan = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[Any]]
+
+
+class FastJangoApp(FastAPI):
+    """A FastAPI app whose requests go through ``MIDDLEWARE`` and ``ROOT_URLCONF``.
+
+    Everything FastAPI offers still works on it: ``include_router``, ``@app.get``,
+    ``add_middleware`` (innermost, inside ``MIDDLEWARE``), exception handlers.
+    """
+
+    dispatcher: URLDispatcher
+
+    def build_middleware_stack(self) -> ASGIApp:
+        self.dispatcher.finalize()
+        app: ASGIApp = self.dispatcher
+        for cls, args, kwargs in reversed(self.user_middleware):
+            app = cls(app, *args, **kwargs)
+        app, hooks = build_middleware_stack(
+            app, list(settings.MIDDLEWARE), self.dispatcher.get_response_async
+        )
+        self.dispatcher.hooks = hooks
+        return ASGIHandler(app)
+
+
+async def _close_resources() -> None:
+    # Only what was used gets closed: importing the cache or the ORM here would
+    # defeat their laziness.
+    cache = sys.modules.get("fastjango.core.cache")
+    if cache is not None and hasattr(cache, "aclose_caches"):
+        await cache.aclose_caches()
+    db = sys.modules.get("fastjango.db")
+    if db is not None and hasattr(db, "connections"):
+        close_all = getattr(db.connections, "aclose_all", None)
+        if close_all is not None:
+            await close_all()
+
+
+def _run_start_up_checks() -> None:
+    try:
+        from fastjango.core import checks
+    except ImportError:  # pragma: no cover - checks ship with the package
+        return
+    messages = checks.run_checks(include_deployment_checks=False)
+    serious = [m for m in messages if m.is_serious() and not m.is_silenced()]
+    for message in messages:
+        if not message.is_silenced() and message not in serious:
+            logger.warning("%s", message)
+    if serious:
+        raise checks.SystemCheckError(
+            "System check identified some issues:\n" + "\n".join(str(m) for m in serious)
+        )
+
+
+def get_asgi_application(
+    *, lifespan: Lifespan | None = None, run_checks: bool = True, **fastapi_options: Any
+) -> FastJangoApp:
+    """Return the project's ASGI application, built once from settings.
+
+    Populates the app registry, validates ``ROOT_URLCONF`` (errors surface here, not
+    at the first request), and wraps everything in ``MIDDLEWARE``. ``lifespan`` is a
+    FastAPI lifespan of the project's own, run inside FastJango's; other keyword
+    arguments go to ``FastAPI()``.
+    """
+    fastjango.setup()
+    from fastjango.urls import get_resolver
+    from fastjango.urls.resolvers import validate_urlconf
+
+    if not settings.ROOT_URLCONF:
+        raise ImproperlyConfigured(
+            "The ROOT_URLCONF setting must name your project's URLconf module, e.g. "
+            "ROOT_URLCONF = 'mysite.urls'."
+        )
+    validate_urlconf(settings.ROOT_URLCONF)
+
+    @contextlib.asynccontextmanager
+    async def fastjango_lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        if run_checks:
+            # Checks may import modules or touch the disk: off the event loop.
+            await anyio.to_thread.run_sync(_run_start_up_checks)
+        try:
+            if lifespan is not None:
+                async with lifespan(app) as state:
+                    yield state
+            else:
+                yield None
+        finally:
+            await _close_resources()
+
+    options: dict[str, Any] = {
+        "title": settings.API_TITLE,
+        "version": settings.API_VERSION,
+        "docs_url": settings.DOCS_URL,
+        "redoc_url": settings.REDOC_URL,
+        "openapi_url": settings.OPENAPI_URL,
+        "debug": False,  # FastJango renders its own debug pages
+        "redirect_slashes": False,  # APPEND_SLASH is CommonMiddleware's job, as in Django
+    }
+    options.update(fastapi_options)
+    app = FastJangoApp(lifespan=fastjango_lifespan, **options)
+    app.dispatcher = URLDispatcher(app, get_resolver(settings.ROOT_URLCONF))
+    return app

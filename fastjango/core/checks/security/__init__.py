@@ -1,0 +1,5 @@
+"""Deployment security checks, run by ``check --deploy``."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

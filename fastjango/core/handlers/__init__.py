@@ -1,0 +1,1 @@
+"""The request handler: from an ASGI scope to a view and back."""

@@ -1,0 +1,105 @@
+"""Database access: ``connections``, ``connection``, ``router`` and the DB-API errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from fastjango.core import signals
+from fastjango.db.utils import (
+    DEFAULT_DB_ALIAS,
+    ConnectionDoesNotExist,
+    ConnectionHandler,
+    ConnectionRouter,
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
+
+if TYPE_CHECKING:
+    from fastjango.db.backends.base.base import BaseDatabaseWrapper
+
+__all__ = [
+    "DEFAULT_DB_ALIAS",
+    "ConnectionDoesNotExist",
+    "DataError",
+    "DatabaseError",
+    "Error",
+    "IntegrityError",
+    "InterfaceError",
+    "InternalError",
+    "NotSupportedError",
+    "OperationalError",
+    "ProgrammingError",
+    "close_old_connections",
+    "connection",
+    "connections",
+    "reset_queries",
+    "router",
+]
+
+connections = ConnectionHandler()
+router = ConnectionRouter()
+
+
+class ConnectionProxy:
+    """Proxy to ``connections[alias]`` that follows the handler (e.g. after a settings change)."""
+
+    def __init__(self, handler: ConnectionHandler, alias: str) -> None:
+        self.__dict__["_handler"] = handler
+        self.__dict__["_alias"] = alias
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handler[self._alias], name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._handler[self._alias], name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._handler[self._alias], name)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._handler[self._alias] == other)
+
+    def __hash__(self) -> int:
+        return hash(self._handler[self._alias])
+
+    def __repr__(self) -> str:
+        return repr(self._handler[self._alias])
+
+
+#: The default database: ``connections["default"]``.
+connection = cast("BaseDatabaseWrapper", ConnectionProxy(connections, DEFAULT_DB_ALIAS))
+
+
+def reset_queries(**kwargs: Any) -> None:
+    """Clear ``connection.queries`` of every open alias (sent with ``request_started``)."""
+    for conn in connections.all(initialized_only=True):
+        conn.queries_log.clear()
+
+
+def close_old_connections(**kwargs: Any) -> None:
+    """Drop transactions left open by the current context, on every open alias.
+
+    Connected to ``request_started`` and ``request_finished`` as in Django.
+    """
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
+
+
+def _settings_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "DATABASES":
+        connections.reset()
+    elif setting == "DATABASE_ROUTERS":
+        router.reset()
+
+
+signals.request_started.connect(reset_queries)
+signals.request_started.connect(close_old_connections)
+signals.request_finished.connect(close_old_connections)
+signals.setting_changed.connect(_settings_changed)

@@ -1,0 +1,1 @@
+"""Database backends: one package per vendor on top of the ``base`` package."""

@@ -1,0 +1,1 @@
+"""The backend base classes: the whole contract a vendor package implements."""

@@ -1,0 +1,1 @@
+"""MySQL and MariaDB backend: PyMySQL (sync) and asyncmy (async)."""

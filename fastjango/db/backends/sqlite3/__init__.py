@@ -1,0 +1,1 @@
+"""SQLite backend: sqlite3 (sync) and aiosqlite (async)."""

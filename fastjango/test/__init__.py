@@ -1,0 +1,15 @@
+"""Testing tools with Django's names: the test client, request factory and test cases."""
+
+from fastjango.test.client import AsyncClient, AsyncRequestFactory, Client, RequestFactory
+from fastjango.test.testcases import SimpleTestCase
+from fastjango.test.utils import modify_settings, override_settings
+
+__all__ = [
+    "AsyncClient",
+    "AsyncRequestFactory",
+    "Client",
+    "RequestFactory",
+    "SimpleTestCase",
+    "modify_settings",
+    "override_settings",
+]

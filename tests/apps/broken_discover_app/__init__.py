@@ -1,0 +1,1 @@
+"""An app whose discovered module registers something, then fails."""

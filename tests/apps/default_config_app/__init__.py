@@ -1,0 +1,1 @@
+"""An app whose apps.py has two AppConfig subclasses, one marked default."""

@@ -1,0 +1,1 @@
+"""An app with a models module and a ready() that records the registry's state."""

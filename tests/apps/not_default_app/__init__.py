@@ -1,0 +1,1 @@
+"""An app whose only AppConfig subclass opts out of being picked automatically."""

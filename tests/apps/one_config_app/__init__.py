@@ -1,0 +1,1 @@
+"""An app whose apps.py has exactly one AppConfig subclass."""

@@ -1,0 +1,1 @@
+"""An app with no apps.py: it gets a plain AppConfig."""

@@ -1,0 +1,1 @@
+"""An app whose ready() populates the registry again (an error)."""

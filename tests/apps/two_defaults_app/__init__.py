@@ -1,0 +1,1 @@
+"""An app whose apps.py marks two AppConfig subclasses as default (an error)."""

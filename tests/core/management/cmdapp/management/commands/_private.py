@@ -1,0 +1,1 @@
+"""Modules starting with an underscore are not commands."""

@@ -1,0 +1,1 @@
+"""Test app for management command discovery."""

@@ -1,0 +1,1 @@
+"""URLconfs for the show_urls tests."""

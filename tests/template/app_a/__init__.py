@@ -1,0 +1,1 @@
+"""A small installed app with templates, for the template tests."""

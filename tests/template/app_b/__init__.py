@@ -1,0 +1,1 @@
+"""A second installed app, to check the order apps are searched in."""
