@@ -18,7 +18,9 @@ Including a FastAPI router
 """
 
 from fastjango.urls import include, path
+from fastjango.views.generic import RedirectView
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="polls:index"), name="home"),
     path("polls/", include("polls.urls")),
 ]

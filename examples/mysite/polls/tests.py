@@ -19,3 +19,9 @@ def test_api_is_typed_and_documented():
     assert client.get("/polls/api/questions/2").json()["text"] == "Sync or async views?"
     schema = client.get("/openapi.json").json()
     assert "/polls/api/questions/{question_id}" in schema["paths"]
+
+
+def test_root_redirects_to_the_polls():
+    response = Client().get("/", follow=True)
+    assert response.redirect_chain == [("/polls/", 302)]
+    assert response.status_code == 200
