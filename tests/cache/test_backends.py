@@ -500,7 +500,8 @@ async def test_db_cache_table_matches_djangos(amake_cache: Callable[..., BaseCac
     with connections["default"].sync_engine.connect() as conn:
         (value,) = conn.execute(sa.text(f"SELECT value FROM {table}")).one()
     assert pickle.loads(base64.b64decode(value)) == "value"
-    await cache.acreate_table()  # type: ignore[attr-defined]  (already there: no error)
+    # The table is there already: creating it again is a no-op.
+    await cache.acreate_table()  # type: ignore[attr-defined]
 
 
 async def test_db_cache_follows_database_routers(amake_cache: Callable[..., BaseCache]) -> None:
@@ -566,9 +567,61 @@ def test_db_cache_without_use_tz(make_cache: Callable[..., BaseCache]) -> None:
         assert cache.get("key") == "value"
         cache.set("gone", "value", -1)
         assert cache.get("gone") is None
-    assert (
-        cache._naive(  # type: ignore[attr-defined]
-            __import__("datetime").datetime(2030, 1, 1, tzinfo=__import__("datetime").UTC)
-        ).tzinfo
-        is None
+        cache.set("forever", "value", None)
+        assert cache.get("forever") == "value"
+
+
+async def test_db_cache_loses_an_insert_race_quietly(
+    amake_cache: Callable[..., BaseCache], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy as sa
+
+    cache = amake_cache("db")
+    await cache.aset("key", "first")
+    table = cache.table  # type: ignore[attr-defined]
+    # As if another writer inserted the key between our SELECT and our INSERT.
+    monkeypatch.setattr(
+        cache,
+        "_write",
+        lambda mode, key, encoded, expiry, row: sa.insert(table).values(
+            cache_key=key, value=encoded, expires=expiry
+        ),
     )
+    assert await cache.aadd("key", "second") is False
+    assert await anyio.to_thread.run_sync(lambda: cache.add("key", "third")) is False
+    monkeypatch.undo()
+    assert await cache.aget("key") == "first"
+
+
+async def test_db_cache_without_its_table_raises(amake_cache: Callable[..., BaseCache]) -> None:
+    from fastjango.db import DatabaseError
+
+    cache = amake_cache("db")
+    # Built without create_table() (the fixture would make the table).
+    missing = CacheHandler(
+        {
+            "default": {
+                "BACKEND": "fastjango.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "absent",
+            }
+        }
+    )["default"]
+    await cache.aset("key", "value")  # the database itself is fine
+    with pytest.raises(DatabaseError):
+        await missing.aset("key", "value")
+    with pytest.raises(DatabaseError):
+        await anyio.to_thread.run_sync(lambda: missing.get("key"))
+
+
+def test_db_cache_reads_aware_expiry_times(make_cache: Callable[..., BaseCache]) -> None:
+    import datetime
+
+    from fastjango.test.utils import override_settings
+
+    cache = make_cache("db")
+    aware = datetime.datetime(2030, 1, 1, 12, tzinfo=datetime.UTC)
+    assert cache._naive(aware) == datetime.datetime(2030, 1, 1, 12)  # type: ignore[attr-defined]
+    with override_settings(USE_TZ=False):
+        local = cache._naive(aware)  # type: ignore[attr-defined]
+    assert local.tzinfo is None
+    assert local == aware.astimezone().replace(tzinfo=None)

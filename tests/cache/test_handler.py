@@ -142,13 +142,14 @@ def test_other_bad_settings() -> None:
         list(CacheHandler({"default": "locmem"}))  # type: ignore[dict-item]
     with pytest.raises(InvalidCacheBackendError, match="has no BACKEND"):
         list(CacheHandler({"default": {"LOCATION": "x"}}))
-    for params, match in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"OPTIONS": ["x"]}, "OPTIONS must be a dict"),
         ({"KEY_PREFIX": 1}, "KEY_PREFIX must be a string"),
         ({"KEY_FUNCTION": "no.such.function"}, "KEY_FUNCTION 'no.such.function' cannot be"),
         ({"KEY_FUNCTION": "fastjango.core.cache.DEFAULT_CACHE_ALIAS"}, "must be a callable"),
         ({"KEY_FUNCTION": 3}, "must be a callable"),
-    ]:
+    ]
+    for params, match in cases:
         caches_ = handler(
             other={"BACKEND": "django.core.cache.backends.dummy.DummyCache", **params}
         )

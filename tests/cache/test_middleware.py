@@ -185,6 +185,14 @@ async def test_disallowed_host_bypasses_the_cache() -> None:
     assert app.calls == 2
 
 
+async def no_receive() -> dict[str, Any]:
+    raise AssertionError("not called")
+
+
+async def no_send(message: Any) -> None:
+    raise AssertionError("not called")
+
+
 async def test_other_scopes_pass_through() -> None:
     app = App()
     for middleware in (
@@ -192,7 +200,7 @@ async def test_other_scopes_pass_through() -> None:
         FetchFromCacheMiddleware(app),
         CacheMiddleware(app),
     ):
-        await middleware({"type": "lifespan"}, None, None)
+        await middleware({"type": "lifespan"}, no_receive, no_send)
     assert app.calls == 300
 
 

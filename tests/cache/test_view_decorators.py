@@ -198,7 +198,11 @@ async def test_cache_page_stores_template_responses_once_rendered(kind: str) -> 
 def test_cache_page_checks_its_arguments() -> None:
     with pytest.raises(TypeError, match="timeout in seconds"):
         cache_page("60")  # type: ignore[arg-type]
-    view = cache_page(60)(lambda request: HttpResponse())
+
+    def plain(request: Any) -> HttpResponse:
+        return HttpResponse()
+
+    view = cache_page(60)(plain)
     with pytest.raises(TypeError, match="didn't receive an HttpRequest"):
         view(object())
 
@@ -212,7 +216,7 @@ def test_page_round_trip() -> None:
     assert rebuilt.status_code == 201
     assert rebuilt["X-Thing"] == "yes"
     assert rebuilt["Content-Type"] == "text/plain"
-    assert rebuilt.content == b"body"
+    assert getattr(rebuilt, "content", None) == b"body"
 
 
 async def test_never_cache(kind: str) -> None:

@@ -258,7 +258,8 @@ def test_get_conditional_response(
     last_modified: int | None,
     status: int,
 ) -> None:
-    request = factory().generic(method, "/", **headers)
+    extra: dict[str, Any] = dict(headers)
+    request = factory().generic(method, "/", **extra)
     response = HttpResponse(b"body")
     result = get_conditional_response(request, etag, last_modified, response)
     assert result is not None
@@ -340,7 +341,7 @@ def test_learn_cache_key_skips_accept_language_under_i18n() -> None:
         assert key.endswith(".fr.UTC")
         header_keys = [k for k in caches["default"]._cache if "cache_header" in k]  # type: ignore[attr-defined]
         assert caches["default"].get(header_keys[0].split(":", 2)[2]) == ["HTTP_COOKIE"]
-        request.LANGUAGE_CODE = "de"  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = "de"
         assert learn_cache_key(request, response).endswith(".de.UTC")
     assert not learn_cache_key(request, response).endswith(("UTC", ".de"))
 

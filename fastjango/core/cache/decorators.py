@@ -52,6 +52,9 @@ _VALUE_TYPES = (
 class CachedFunction(Protocol[P, R_co]):
     """A sync function wrapped by ``@cached``."""
 
+    __name__: str
+    __qualname__: str
+
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
 
     def cache_clear(self) -> None:
@@ -63,6 +66,9 @@ class CachedFunction(Protocol[P, R_co]):
 
 class AsyncCachedFunction(Protocol[P, R_co]):
     """An async function wrapped by ``@cached``; its helpers are coroutines too."""
+
+    __name__: str
+    __qualname__: str
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Coroutine[Any, Any, R_co]: ...
 

@@ -161,7 +161,7 @@ class DatabaseCache(BaseCache):
     # Sync API.
 
     def _set(self, mode: str, key: str, value: Any, timeout: Any) -> bool:
-        from fastjango.db import DatabaseError, transaction
+        from fastjango.db import IntegrityError, transaction
 
         connection = self._connection(write=True)
         encoded = None if mode == "touch" else self._encode(value)
@@ -177,8 +177,8 @@ class DatabaseCache(BaseCache):
                 if statement is None:
                     return False
                 conn.execute(statement)
-        except DatabaseError:
-            # A concurrent writer won the race for this key: as in Django, that's not an error.
+        except IntegrityError:
+            # A concurrent writer inserted this key first: as in Django, not an error.
             return False
         return True
 
@@ -264,7 +264,7 @@ class DatabaseCache(BaseCache):
     # Async API, on the async engine.
 
     async def _aset(self, mode: str, key: str, value: Any, timeout: Any) -> bool:
-        from fastjango.db import DatabaseError, transaction
+        from fastjango.db import IntegrityError, transaction
 
         connection = self._connection(write=True)
         encoded = None if mode == "touch" else self._encode(value)
@@ -283,7 +283,7 @@ class DatabaseCache(BaseCache):
                     if statement is None:
                         return False
                     await conn.execute(statement)
-        except DatabaseError:
+        except IntegrityError:
             return False
         return True
 

@@ -427,6 +427,8 @@ class PyMemcacheCache(BaseCache):
                 host,
                 port,
                 pool_size=self._async_pool_size,
+                # aiomcache opens pool_minsize connections up front; one is enough.
+                pool_minsize=1,
                 get_flag_handler=read,
                 set_flag_handler=write,
             )
