@@ -14,9 +14,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.cache_bench import CacheRow, run_cache
 from benchmarks.runner import HERE, Result, all_apps, django_python, ensure_wrk, run
 
-ENDPOINTS = ["json", "html"]
+ENDPOINTS = ["json", "html", "slow", "slow+locmem", "slow+redis"]
+SUITES = ["http", "cache"]
 
 
 def _versions(include_django: bool) -> dict[str, str]:
@@ -63,6 +65,30 @@ def print_table(results: list[Result], console: Console) -> None:
     console.print(table)
 
 
+def print_cache_table(rows: list[CacheRow], console: Console) -> None:
+    raw = {(r.backend, r.mode): r for r in rows if r.client == "raw"}
+    table = Table(title="cache operations per second (median of rounds)")
+    for column in ("backend", "api", "client", "set/s", "get/s", "vs raw client"):
+        table.add_column(
+            column, justify="left" if column in ("backend", "api", "client") else "right"
+        )
+    for row in rows:
+        base = raw.get((row.backend, row.mode))
+        ratio = "-"
+        if base and row.client != "raw" and row.set_ops and row.get_ops:
+            # How many times slower than the raw client, on the slower of the two operations.
+            ratio = f"{max(base.set_ops / row.set_ops, base.get_ops / row.get_ops):.2f}x"
+        table.add_row(
+            row.backend,
+            row.mode,
+            row.client + (f" ({row.note})" if row.note else ""),
+            f"{row.set_ops:,.0f}",
+            f"{row.get_ops:,.0f}",
+            ratio,
+        )
+    console.print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="length of each run (10)")
@@ -71,7 +97,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apps", nargs="*", help="only these apps (default: all)")
     parser.add_argument("--endpoints", nargs="*", default=ENDPOINTS, choices=ENDPOINTS)
     parser.add_argument("--no-django", action="store_true", help="skip the Django apps")
+    parser.add_argument(
+        "--suite", nargs="*", default=SUITES, choices=SUITES, help="which suites (all)"
+    )
     args = parser.parse_args(argv)
+    console = Console()
+    out_dir = HERE / "results"
+    out_dir.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    if "cache" in args.suite:
+        console.print("Cache operations: FastJango backends vs the raw clients")
+        cache_rows = run_cache(rounds=args.rounds)
+        print_cache_table(cache_rows, console)
+        (out_dir / f"cache-{stamp}.json").write_text(
+            json.dumps(
+                {
+                    "when": stamp,
+                    "versions": _versions(False),
+                    "rows": [vars(r) for r in cache_rows],
+                },
+                indent=2,
+            )
+        )
+    if "http" not in args.suite:
+        return 0
 
     ensure_wrk()
     include_django = not args.no_django and (
@@ -80,16 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     apps = [app for app in all_apps(include_django) if not args.apps or app.name in args.apps]
     if not apps:
         parser.error("no app selected")
-    console = Console()
     console.print(
         f"{len(apps)} apps x {len(args.endpoints)} endpoints, {args.rounds} rounds of "
         f"{args.seconds}s, {args.connections} connections"
     )
     results = run(apps, args.endpoints, args.seconds, args.rounds, args.connections)
     print_table(results, console)
-    out_dir = HERE / "results"
-    out_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = out_dir / f"http-{stamp}.json"
     path.write_text(
         json.dumps(

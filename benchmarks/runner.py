@@ -155,6 +155,13 @@ def all_apps(include_django: bool) -> list[App]:
             fj_cwd,
             {**fj_env, "FASTJANGO_SETTINGS_MODULE": "fj_project.settings_nomw"},
         ),
+        App(
+            "fastjango-cache",
+            _uvicorn(python, "fj_project.asgi:application"),
+            {"slow": "/slow", "slow+locmem": "/slow-locmem", "slow+redis": "/slow-redis"},
+            fj_cwd,
+            {**fj_env, "FASTJANGO_SETTINGS_MODULE": "fj_project.settings"},
+        ),
         App("fastapi", _uvicorn(python, "benchmarks.apps.fastapi_app:app"), endpoints),
         App("starlette", _uvicorn(python, "benchmarks.apps.starlette_app:app"), endpoints),
     ]
@@ -264,6 +271,9 @@ def check_response(endpoint: str, status: int, body: bytes) -> None:
     if endpoint == "json":
         if json.loads(body) != {"message": "Hello, World!"}:
             raise AssertionError(f"json: unexpected body {body[:200]!r}")
+    elif endpoint.startswith("slow"):
+        if body != b"computed":
+            raise AssertionError(f"{endpoint}: unexpected body {body[:200]!r}")
     elif endpoint == "html":
         text = body.decode()
         if text.count("<tr>") != 20 or "Book &lt;7&gt; &amp;" not in text or "<7>" in text:

@@ -24,3 +24,10 @@ TEMPLATES = [
 ]
 USE_TZ = True
 TIME_ZONE = "UTC"
+CACHES = {
+    "default": {"BACKEND": "fastjango.core.cache.backends.locmem.LocMemCache"},
+    "redis": {
+        "BACKEND": "fastjango.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+    },
+}

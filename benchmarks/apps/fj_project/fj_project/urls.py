@@ -6,4 +6,7 @@ urlpatterns = [
     path("json-async", views.json_async),
     path("html", views.html_view),
     path("html-async", views.html_async),
+    path("slow", views.slow_view),
+    path("slow-locmem", views.slow_cached_locmem),
+    path("slow-redis", views.slow_cached_redis),
 ]
