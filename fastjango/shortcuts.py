@@ -145,6 +145,11 @@ def resolve_url(to: Any, *args: Any, **kwargs: Any) -> str:
         to = str(to)
     if isinstance(to, str) and to.startswith(("./", "../")):
         return to
+    if not isinstance(to, str) and not callable(to):
+        raise TypeError(
+            "redirect() and resolve_url() take a URL, a URL pattern name, a view, or an "
+            f"object with get_absolute_url(), not {type(to).__name__}: {to!r}."
+        )
     try:
         return reverse(to, args=args, kwargs=kwargs)
     except NoReverseMatch:

@@ -163,3 +163,8 @@ FILE_UPLOAD_TEMP_DIR: str | None = None
 # Let exceptions reach the server (or test) instead of becoming a 500 page.
 DEBUG_PROPAGATE_EXCEPTIONS = False
 # --- end of request handling ---
+
+# --- signing (fastjango.core.signing; used by signed cookies) ---
+# The signer class for HttpResponse.set_signed_cookie() / HttpRequest.get_signed_cookie().
+SIGNING_BACKEND = "fastjango.core.signing.TimestampSigner"
+# --- end of signing ---

@@ -8,7 +8,6 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import anyio.to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
@@ -18,6 +17,7 @@ from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.core.handlers.asgi import ASGIHandler
 from fastjango.core.handlers.dispatch import URLDispatcher
 from fastjango.core.handlers.middleware import build_middleware_stack
+from fastjango.utils.asyncio import run_in_threadpool
 
 __all__ = ["FastJangoApp", "get_asgi_application"]
 
@@ -40,9 +40,10 @@ class FastJangoApp(FastAPI):
         app: ASGIApp = self.dispatcher
         for cls, args, kwargs in reversed(self.user_middleware):
             app = cls(app, *args, **kwargs)
-        app, hooks = build_middleware_stack(
-            app, list(settings.MIDDLEWARE), self.dispatcher.get_response_async
-        )
+        # Django-style middleware next to the dispatcher calls it directly, unless
+        # add_middleware() put plain ASGI middleware in between.
+        core = None if self.user_middleware else self.dispatcher.get_response_async
+        app, hooks = build_middleware_stack(app, list(settings.MIDDLEWARE), core)
         self.dispatcher.hooks = hooks
         return ASGIHandler(app)
 
@@ -101,7 +102,7 @@ def get_asgi_application(
     async def fastjango_lifespan(app: FastAPI) -> AsyncIterator[Any]:
         if run_checks:
             # Checks may import modules or touch the disk: off the event loop.
-            await anyio.to_thread.run_sync(_run_start_up_checks)
+            await run_in_threadpool(_run_start_up_checks)
         try:
             if lifespan is not None:
                 async with lifespan(app) as state:

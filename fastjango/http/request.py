@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import datetime
 import operator
 import re
 import tempfile
@@ -33,7 +34,7 @@ from fastjango.utils.datastructures import (
     ImmutableList,
     MultiValueDict,
 )
-from fastjango.utils.encoding import escape_uri_path, iri_to_uri
+from fastjango.utils.encoding import escape_uri_path, iri_to_uri, repercent_broken_unicode
 from fastjango.utils.functional import cached_property
 from fastjango.utils.http import is_same_domain, parse_header_parameters
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from starlette.types import Message, Receive, Scope
 
 __all__ = [
+    "RAISE_ERROR",
     "HttpHeaders",
     "HttpRequest",
     "MediaType",
@@ -60,6 +62,10 @@ _BODY_NOT_READ = (
     "request.body, request.POST or request.FILES (the request handler does this before "
     "calling a view)."
 )
+
+
+# The default of ``get_signed_cookie()``: raise instead of returning a default.
+RAISE_ERROR = object()
 
 
 class UnreadablePostError(OSError):
@@ -164,6 +170,8 @@ class HttpRequest:
         script_name = settings.FORCE_SCRIPT_NAME or scope.get("root_path", "") or ""
         self._script_name = script_name
         scope_path: str = scope["path"]
+        if not scope_path.isascii():
+            scope_path = _repercent_surrogates(scope_path)
         if script_name:
             self.path_info = scope_path.removeprefix(script_name) or "/"
             self.path = "{}/{}".format(script_name.rstrip("/"), self.path_info.replace("/", "", 1))
@@ -264,6 +272,34 @@ class HttpRequest:
     def COOKIES(self) -> dict[str, str]:
         """Return the request cookies as a dict."""
         return parse_cookie(self.META.get("HTTP_COOKIE", ""))
+
+    def get_signed_cookie(
+        self,
+        key: str,
+        default: Any = RAISE_ERROR,
+        salt: str = "",
+        max_age: int | float | datetime.timedelta | None = None,
+    ) -> Any:
+        """Return the value of a cookie set with ``HttpResponse.set_signed_cookie()``.
+
+        Raise ``KeyError`` for a missing cookie, ``signing.BadSignature`` for a
+        tampered one and ``signing.SignatureExpired`` for one signed more than
+        ``max_age`` seconds ago, unless ``default`` is given: then return it.
+        """
+        from fastjango.core import signing
+
+        try:
+            cookie_value = self.COOKIES[key]
+        except KeyError:
+            if default is not RAISE_ERROR:
+                return default
+            raise
+        try:
+            return signing.get_cookie_signer(salt=key + salt).unsign(cookie_value, max_age=max_age)
+        except signing.BadSignature:
+            if default is not RAISE_ERROR:
+                return default
+            raise
 
     @property
     def starlette(self) -> StarletteRequest:
@@ -724,6 +760,19 @@ class HttpRequest:
 
     def readlines(self) -> list[bytes]:
         return list(self)
+
+
+def _repercent_surrogates(path: str) -> str:
+    """Return ``path`` with undecodable bytes a server passed as surrogates re-percent-encoded.
+
+    Django's WSGI handler turns such bytes into ``%XX``; doing the same keeps the
+    path printable (404 pages, logs) instead of failing to encode.
+    """
+    try:
+        path.encode()
+    except UnicodeEncodeError:
+        return str(repercent_broken_unicode(path.encode("utf-8", "surrogateescape")).decode())
+    return path
 
 
 def _pread(file: IO[bytes], offset: int, size: int) -> bytes:

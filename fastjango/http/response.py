@@ -77,6 +77,13 @@ class ResponseHeaders(CaseInsensitiveMapping[str]):
 
     def __init__(self, data: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> None:
         self._store = {}
+        if data is not None and (
+            isinstance(data, str | bytes) or not isinstance(data, Mapping | Iterable)
+        ):
+            raise TypeError(
+                "headers must be a dict (or an iterable of (name, value) pairs), "
+                f"not {type(data).__name__}."
+            )
         if data:
             for header, value in self._unpack_items(data):
                 self[header] = value
@@ -252,6 +259,8 @@ class HttpResponseBase:
         ``expires`` too. ``expires`` as a datetime and ``max_age`` together are
         refused.
         """
+        if not isinstance(key, str):
+            raise TypeError(f"The cookie name must be a string, not {type(key).__name__}.")
         self.cookies[key] = value
         if expires is not None:
             if isinstance(expires, datetime.datetime):
@@ -271,6 +280,10 @@ class HttpResponseBase:
         if max_age is not None:
             if isinstance(max_age, datetime.timedelta):
                 max_age = max_age.total_seconds()
+            elif not isinstance(max_age, int | float) or isinstance(max_age, bool):
+                raise TypeError(
+                    f"max_age must be a number of seconds or a timedelta, not {max_age!r}."
+                )
             self.cookies[key]["max-age"] = int(max_age)
             # Old browsers only know Expires; send both.
             if not expires:
@@ -284,9 +297,19 @@ class HttpResponseBase:
         if httponly:
             self.cookies[key]["httponly"] = True
         if samesite:
-            if samesite.lower() not in ("lax", "none", "strict"):
+            if not isinstance(samesite, str) or samesite.lower() not in ("lax", "none", "strict"):
                 raise ValueError('samesite must be "lax", "none", or "strict".')
             self.cookies[key]["samesite"] = samesite
+
+    def set_signed_cookie(self, key: str, value: Any, salt: str = "", **kwargs: Any) -> None:
+        """Set a cookie signed with ``SECRET_KEY``; read it with ``request.get_signed_cookie()``.
+
+        Pass the same ``salt`` to both; other arguments are ``set_cookie()``'s.
+        """
+        from fastjango.core import signing
+
+        signed = signing.get_cookie_signer(salt=key + salt).sign(value)
+        self.set_cookie(key, signed, **kwargs)
 
     def delete_cookie(
         self, key: str, path: str = "/", domain: str | None = None, samesite: str | None = None
@@ -660,6 +683,12 @@ class FileResponse(StreamingHttpResponse):
         super().__init__(*args, **kwargs)
 
     def _set_streaming_content(self, value: Any) -> None:
+        if isinstance(value, str | bytes | os.PathLike):
+            # A path would be streamed as its own characters.
+            raise TypeError(
+                f"FileResponse needs an open file, e.g. FileResponse(open(path, 'rb')), not "
+                f"{type(value).__name__} {value!r}."
+            )
         if not hasattr(value, "read"):
             self.file_to_stream = None
             super()._set_streaming_content(value)
@@ -803,6 +832,12 @@ class HttpResponseNotAllowed(HttpResponse):
 
     def __init__(self, permitted_methods: Iterable[str], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if isinstance(permitted_methods, str):
+            # ", ".join("GET") would announce "G, E, T".
+            raise TypeError(
+                f"permitted_methods must be a list of methods such as ['GET', 'POST'], "
+                f"not the string {permitted_methods!r}."
+            )
         self["Allow"] = ", ".join(permitted_methods)
 
     def __repr__(self) -> str:

@@ -180,6 +180,12 @@ class HostValidator:
 
     def __init__(self, settings: Any) -> None:
         allowed = list(settings.ALLOWED_HOSTS)
+        for host in allowed:
+            if not isinstance(host, str):
+                raise ImproperlyConfigured(
+                    f"ALLOWED_HOSTS must hold host names as strings, e.g. 'example.com' or "
+                    f"'.example.com'; it holds {host!r}."
+                )
         if settings.DEBUG and not allowed:
             allowed = [".localhost", "127.0.0.1", "[::1]"]
         self.allow_all = "*" in allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastjango.conf import settings
+from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.middleware._asgi import HeaderList, start_headers
 
 __all__ = ["XFRAME_EXEMPT_HEADER", "XFrameOptionsMiddleware"]
@@ -30,7 +31,12 @@ class XFrameOptionsMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.value = str(getattr(settings, "X_FRAME_OPTIONS", "DENY")).upper().encode("latin-1")
+        value = getattr(settings, "X_FRAME_OPTIONS", "DENY")
+        if not isinstance(value, str):
+            raise ImproperlyConfigured(
+                f"X_FRAME_OPTIONS must be 'DENY' or 'SAMEORIGIN', not {value!r}."
+            )
+        self.value = value.upper().encode("latin-1")
 
     def get_xframe_options_value(self, scope: Scope, headers: HeaderList) -> bytes:
         """Return the header value for this response; override to vary it per request."""

@@ -24,11 +24,6 @@ from fastjango.utils.http import escape_leading_slashes
 
 __all__ = ["CommonMiddleware"]
 
-# Django's plain page for a PermissionDenied that no 403.html template renders.
-FORBIDDEN_BODY = (
-    b'<!doctype html>\n<html lang="en">\n<head>\n  <title>403 Forbidden</title>\n</head>\n'
-    b"<body>\n  <h1>403 Forbidden</h1><p></p>\n</body>\n</html>\n"
-)
 # Statuses whose responses never carry a body, so Content-Length means nothing there.
 _NO_BODY_STATUSES = frozenset({204, 304})
 
@@ -36,7 +31,8 @@ _NO_BODY_STATUSES = frozenset({204, 304})
 class CommonMiddleware:
     """Do Django's ``CommonMiddleware`` work.
 
-    - Answer 403 to a ``User-Agent`` matching any of ``DISALLOWED_USER_AGENTS``.
+    - Answer 403 to a ``User-Agent`` matching any of ``DISALLOWED_USER_AGENTS``, through
+      ``handler403`` as Django's ``PermissionDenied("Forbidden user agent")`` does.
     - With ``PREPEND_WWW``, redirect (301) a host without ``www.`` to the ``www.`` one.
     - With ``APPEND_SLASH``, when the app answers 404 for a path without a
       trailing slash that does not resolve while the path with one does,
@@ -75,7 +71,7 @@ class CommonMiddleware:
             if user_agent is not None:
                 agent = user_agent.decode("latin-1")
                 if any(regex.search(agent) for regex in self.disallowed_user_agents):
-                    await send_response(send, 403, [], FORBIDDEN_BODY)
+                    await self._forbidden(scope, receive, send)
                     return
         if self.prepend_www:
             secure = self.is_secure(scope)
@@ -95,6 +91,17 @@ class CommonMiddleware:
         await self.app(scope, receive, responder.send)
         if responder.error is not None:
             raise responder.error
+
+    async def _forbidden(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # As Django's PermissionDenied would: handler403 (or 403.html) answers, and is logged.
+        from fastjango.core.exceptions import PermissionDenied
+        from fastjango.core.handlers.exception import aresponse_for_exception
+        from fastjango.core.handlers.middleware import get_request
+        from fastjango.core.handlers.middleware import send_response as send_django_response
+
+        request = get_request(scope, receive)
+        response = await aresponse_for_exception(request, PermissionDenied("Forbidden user agent"))
+        await send_django_response(request, response, scope, receive, send)
 
     def should_redirect_with_slash(self, scope: Scope) -> bool:
         """Return whether the path lacks a slash that would make it resolve."""

@@ -7,6 +7,7 @@ import re
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastjango.conf import settings
+from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.middleware._asgi import (
     HeaderList,
     HostValidator,
@@ -35,7 +36,7 @@ class SecurityMiddleware:
         self.hosts = HostValidator(settings)
         self.redirect = bool(settings.SECURE_SSL_REDIRECT)
         self.redirect_host: str | None = settings.SECURE_SSL_HOST or None
-        self.redirect_exempt = [re.compile(pattern) for pattern in settings.SECURE_REDIRECT_EXEMPT]
+        self.redirect_exempt = _compile_exempt(settings.SECURE_REDIRECT_EXEMPT)
 
         headers: HeaderList = []
         if settings.SECURE_CONTENT_TYPE_NOSNIFF:
@@ -45,8 +46,15 @@ class SecurityMiddleware:
             # A comma-separated string or a sequence: browsers use the last one they know.
             if isinstance(policy, str):
                 policy = ",".join(value.strip() for value in policy.split(","))
-            else:
+            elif isinstance(policy, list | tuple | set | frozenset) and all(
+                isinstance(value, str) for value in policy
+            ):
                 policy = ",".join(policy)
+            else:
+                raise ImproperlyConfigured(
+                    "SECURE_REFERRER_POLICY must be a string such as 'same-origin', a "
+                    f"comma-separated string or a list of strings, not {policy!r}."
+                )
             headers.append((b"referrer-policy", policy.encode("latin-1")))
         coop = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
         if coop:
@@ -54,6 +62,11 @@ class SecurityMiddleware:
         self.headers = headers
 
         seconds = settings.SECURE_HSTS_SECONDS
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+            raise ImproperlyConfigured(
+                "SECURE_HSTS_SECONDS must be a whole number of seconds (0 turns HSTS off), "
+                f"not {seconds!r}."
+            )
         self.secure_headers = list(headers)
         if seconds:
             hsts = f"max-age={seconds}"
@@ -83,6 +96,23 @@ class SecurityMiddleware:
                     return
 
         await self.app(scope, receive, send)
+
+
+def _compile_exempt(patterns: object) -> list[re.Pattern[str]]:
+    if isinstance(patterns, str) or not isinstance(patterns, list | tuple):
+        raise ImproperlyConfigured(
+            f"SECURE_REDIRECT_EXEMPT must be a list of regular expressions, not {patterns!r}."
+        )
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except (re.error, TypeError) as err:
+            raise ImproperlyConfigured(
+                f"SECURE_REDIRECT_EXEMPT holds {pattern!r}, which is not a valid regular "
+                f"expression: {err}."
+            ) from err
+    return compiled
 
 
 def _adding_headers(send: Send, extra: HeaderList) -> Send:

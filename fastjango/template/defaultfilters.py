@@ -13,6 +13,7 @@ autoescaping is on; a filter Django marks ``is_safe`` keeps a safe input safe.
 from __future__ import annotations
 
 import functools
+import operator
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
@@ -39,6 +40,8 @@ __all__ = [
     "cut",
     "date",
     "default_if_none",
+    "dictsort",
+    "dictsortreversed",
     "divisibleby",
     "escapejs_filter",
     "escapeseq",
@@ -58,6 +61,7 @@ __all__ = [
     "pluralize",
     "rjust",
     "safeseq",
+    "slice_filter",
     "slugify",
     "stringformat",
     "striptags",
@@ -521,6 +525,77 @@ def pluralize(value: Any, arg: str = "s") -> str:
             return ""
 
 
+# ---------------------------------------------------------------- lists
+
+
+def _property_resolver(arg: Any) -> Callable[[Any], Any]:
+    """Return a sort key for ``arg``: an index when it is a number, else a dotted lookup.
+
+    Each part of ``"author.name"`` is tried as a key, then as an attribute, as
+    Django's template variables are; names starting with ``_`` are refused.
+    """
+    try:
+        float(arg)
+    except ValueError:
+        if not arg or ("._" in arg) or arg[0] == "_":
+            raise AttributeError("Access to private variables is forbidden.") from None
+        parts = arg.split(".")
+
+        def resolve(value: Any) -> Any:
+            for part in parts:
+                try:
+                    value = value[part]
+                except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+                    value = getattr(value, part)
+            return value
+
+        return resolve
+    return operator.itemgetter(arg)
+
+
+def _sorted_by(value: Any, arg: Any, reverse: bool) -> Any:
+    try:
+        return sorted(value, key=_property_resolver(arg), reverse=reverse)
+    except (AttributeError, TypeError):
+        # Django fails silently: an unsortable list renders as an empty string.
+        return ""
+
+
+def dictsort(value: Any, *args: Any, **kwargs: Any) -> Any:
+    """Sort a list of dicts (or objects) by a key: ``people|dictsort("age")``.
+
+    Given a dict instead, it is Jinja2's ``dictsort`` (the dict's items sorted
+    by key or value), so both uses work.
+    """
+    if isinstance(value, Mapping) or not args or kwargs:
+        return jinja2.filters.do_dictsort(value, *args, **kwargs)
+    return _sorted_by(value, args[0], reverse=False)
+
+
+def dictsortreversed(value: Any, arg: Any) -> Any:
+    """Sort a list of dicts (or objects) by a key, in reverse order."""
+    return _sorted_by(value, arg, reverse=True)
+
+
+def slice_filter(value: Any, arg: Any, *args: Any) -> Any:
+    """Slice with Python's syntax given as a string: ``items|slice(":2")``, ``|slice("1:-1")``.
+
+    Given a number, it is Jinja2's ``slice`` (split into that many columns).
+    A safe string stays safe; an argument that is not a slice returns the
+    value unchanged, as in Django.
+    """
+    if not isinstance(arg, str):
+        return jinja2.filters.sync_do_slice(value, arg, *args)
+    try:
+        bits = [int(bit) if bit else None for bit in arg.split(":")]
+        result = value[slice(*bits)]
+    except (ValueError, TypeError, KeyError):
+        return value
+    if _is_safe(value) and isinstance(result, str):
+        return SafeString(result)
+    return result
+
+
 # ---------------------------------------------------------------- misc
 
 
@@ -574,6 +649,8 @@ FILTERS: dict[str, Filter] = {
     "cut": cut,
     "date": date,
     "default_if_none": default_if_none,
+    "dictsort": dictsort,
+    "dictsortreversed": dictsortreversed,
     "divisibleby": divisibleby,
     "escapejs": escapejs_filter,
     "escapeseq": escapeseq,
@@ -594,6 +671,7 @@ FILTERS: dict[str, Filter] = {
     "pluralize": pluralize,
     "rjust": rjust,
     "safeseq": safeseq,
+    "slice": slice_filter,
     "slugify": slugify,
     "stringformat": stringformat,
     "striptags": striptags,
@@ -620,8 +698,9 @@ def install(environment: jinja2.Environment) -> None:
 
     Django's versions replace Jinja2's built-ins of the same name
     (``filesizeformat``, ``striptags``, ``urlencode``, ``urlize``,
-    ``wordcount``, ``wordwrap``); a filter the project registered itself is
-    never replaced.
+    ``wordcount``, ``wordwrap``; ``dictsort`` and ``slice`` keep Jinja2's
+    behaviour for Jinja2-style arguments); a filter the project registered
+    itself is never replaced.
     """
     for name, func in FILTERS.items():
         current = environment.filters.get(name)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import jinja2
+from jinja2.runtime import Context
+
 from fastjango.template._optional import import_optional
 from fastjango.templatetags.static import static
 from fastjango.utils.html import format_html
@@ -12,14 +15,34 @@ from fastjango.utils.module_loading import import_string
 __all__ = ["CsrfInput", "CsrfToken", "get_csrf_token", "static", "url"]
 
 
-def url(viewname: Any, *args: Any, **kwargs: Any) -> str:
+@jinja2.pass_context
+def url(context: Context, viewname: Any, *args: Any, **kwargs: Any) -> str:
     """Return the URL of a view, as ``{% url %}``: ``url('polls:detail', poll.pk)``.
 
     Positional arguments fill the pattern's positional groups and keyword
-    arguments its named ones, through ``fastjango.urls.reverse``.
+    arguments its named ones, through ``fastjango.urls.reverse``. As with
+    ``{% url %}``, an application namespace resolves to the instance serving
+    the current request (``request.current_app``, else the namespace the
+    request's URL matched in).
     """
     reverse = import_string("fastjango.urls.reverse")
-    return str(reverse(viewname, args=args or None, kwargs=kwargs or None))
+    return str(
+        reverse(
+            viewname,
+            args=args or None,
+            kwargs=kwargs or None,
+            current_app=_current_app(context.get("request")),
+        )
+    )
+
+
+def _current_app(request: Any) -> str | None:
+    if request is None:
+        return None
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return current_app or None
 
 
 def get_csrf_token(request: Any) -> str:

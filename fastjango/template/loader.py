@@ -26,6 +26,11 @@ def get_template(template_name: str, using: str | None = None) -> Any:
     ``using`` restricts the search to one engine alias. Raise
     ``TemplateDoesNotExist`` (with every place tried) if none has it.
     """
+    if not isinstance(template_name, str):
+        raise TypeError(
+            f"A template name must be a string such as 'polls/index.html' (or, for "
+            f"render() and render_to_string(), a list of them), not {template_name!r}."
+        )
     chain: list[TemplateDoesNotExist] = []
     for engine in _engine_list(using):
         try:

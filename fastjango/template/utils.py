@@ -54,7 +54,14 @@ class EngineHandler:
     def templates(self) -> dict[str, dict[str, Any]]:
         """Return the engine configurations by alias, defaults filled in."""
         if self._templates is None:
-            self._templates = list(settings.TEMPLATES)
+            configured = settings.TEMPLATES
+            if not isinstance(configured, list | tuple):
+                raise ImproperlyConfigured(
+                    "The TEMPLATES setting must be a list of dicts, one per engine, e.g. "
+                    f"[{{'BACKEND': '{JINJA2_BACKEND}', 'APP_DIRS': True}}]; "
+                    f"got {type(configured).__name__}."
+                )
+            self._templates = list(configured)
         configs = self._templates or DEFAULT_TEMPLATES
         templates: dict[str, dict[str, Any]] = {}
         names: list[str] = []

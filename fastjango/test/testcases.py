@@ -1,21 +1,48 @@
-"""``SimpleTestCase``: Django's unittest base class and its assertions."""
+"""``SimpleTestCase``: Django's unittest base class and its assertions.
+
+``async def`` test methods run on the event loop that the sync test client uses, so
+pooled async resources stay on one loop.
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
+import sys
 import unittest
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urljoin, urlparse, urlsplit, urlunparse
 
-from fastjango.test.client import AsyncClient, Client
+from fastjango.conf import settings
+from fastjango.test.client import AsyncClient, Client, _shared_portal
+from fastjango.test.html import Element, HTMLParseError, parse_html
 from fastjango.test.utils import modify_settings, override_settings
+from fastjango.utils.decorators import iscoroutinefunction
+from fastjango.utils.http import urlencode
 
 __all__ = ["SimpleTestCase"]
 
+_REPR_LIMIT = 1000
+
+
+def _safe_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _REPR_LIMIT else text[:_REPR_LIMIT] + " [truncated]..."
+
+
+def _run_on_test_loop(method: Callable[..., Any]) -> Callable[[], Any]:
+    @wraps(method)
+    def run() -> Any:
+        return _shared_portal().call(method)
+
+    return run
+
 
 class SimpleTestCase(unittest.TestCase):
-    """A test case with a test client and Django's HTTP and template assertions.
+    """A test case with a test client and Django's HTTP, HTML and template assertions.
 
     ``databases`` is accepted for compatibility; database test cases come with the ORM.
     """
@@ -26,13 +53,48 @@ class SimpleTestCase(unittest.TestCase):
     client: Client
     async_client: AsyncClient
 
+    def __call__(self, result: Any = None) -> Any:
+        """Run the test with ``_pre_setup()`` and ``_post_teardown()`` around it."""
+        self._setup_and_call(result)
+
+    def debug(self) -> None:
+        """Run the test without collecting the result, as ``unittest`` does."""
+        self._setup_and_call(None, debug=True)
+
+    def _setup_and_call(self, result: Any, debug: bool = False) -> None:
+        method = getattr(self, self._testMethodName)
+        skipped = getattr(type(self), "__unittest_skip__", False) or getattr(
+            method, "__unittest_skip__", False
+        )
+        if iscoroutinefunction(method):
+            setattr(self, self._testMethodName, _run_on_test_loop(method))
+        if not skipped:
+            try:
+                self._pre_setup()
+            except Exception:
+                if debug:
+                    raise
+                result.addError(self, sys.exc_info())
+                return
+        if debug:
+            super().debug()
+        else:
+            super().__call__(result)
+        if not skipped:
+            try:
+                self._post_teardown()
+            except Exception:
+                if debug:
+                    raise
+                result.addError(self, sys.exc_info())
+
     def _pre_setup(self) -> None:
+        """Make a fresh ``client`` and ``async_client`` for the test."""
         self.client = self.client_class()
         self.async_client = self.async_client_class()
 
-    def __call__(self, result: Any = None) -> Any:
-        self._pre_setup()
-        return super().__call__(result)
+    def _post_teardown(self) -> None:
+        """Clean up after the test; nothing to do without a database."""
 
     def settings(self, **kwargs: Any) -> override_settings:
         """Return a context manager that overrides settings, as ``override_settings``."""
@@ -42,152 +104,287 @@ class SimpleTestCase(unittest.TestCase):
         """Return a context manager that edits list settings, as ``modify_settings``."""
         return modify_settings(**kwargs)
 
-    # -- responses -------------------------------------------------------------
+    # -- redirects and URLs ----------------------------------------------------
 
     def assertRedirects(
         self,
         response: Any,
-        expected_url: str,
+        expected_url: Any,
         status_code: int = 302,
         target_status_code: int = 200,
         msg_prefix: str = "",
         fetch_redirect_response: bool = True,
     ) -> None:
-        """Assert that ``response`` redirected to ``expected_url`` with ``status_code``."""
-        prefix = f"{msg_prefix}: " if msg_prefix else ""
-        chain = getattr(response, "redirect_chain", [])
-        if chain:
-            url, first_status = chain[-1]
-            self.assertEqual(
-                chain[0][1],
-                status_code,
-                f"{prefix}Initial response didn't redirect as expected: Response code was "
-                f"{chain[0][1]} (expected {status_code})",
+        """Assert that ``response`` redirected to ``expected_url``, and that page loads.
+
+        For a response fetched with ``follow=True`` the whole chain is checked: its
+        first status is ``status_code`` and the final response has
+        ``target_status_code``.
+        """
+        if msg_prefix:
+            msg_prefix += ": "
+        if hasattr(response, "redirect_chain"):
+            self.assertTrue(
+                response.redirect_chain,
+                msg_prefix + "Response didn't redirect as expected: Response code was "
+                f"{response.status_code} (expected {status_code})",
             )
+            self.assertEqual(
+                response.redirect_chain[0][1],
+                status_code,
+                msg_prefix + "Initial response didn't redirect as expected: Response code was "
+                f"{response.redirect_chain[0][1]} (expected {status_code})",
+            )
+            url, status_code = response.redirect_chain[-1]
             self.assertEqual(
                 response.status_code,
                 target_status_code,
-                f"{prefix}Response didn't redirect as expected: Final Response code was "
+                msg_prefix + "Response didn't redirect as expected: Final Response code was "
                 f"{response.status_code} (expected {target_status_code})",
             )
-            del first_status
         else:
             self.assertEqual(
                 response.status_code,
                 status_code,
-                f"{prefix}Response didn't redirect as expected: Response code was "
+                msg_prefix + "Response didn't redirect as expected: Response code was "
                 f"{response.status_code} (expected {status_code})",
             )
-            url = response["Location"]
+            url = getattr(response, "url", None) or response["Location"]
+            scheme, netloc, path, query, _ = urlsplit(url)
+            if not path.startswith("/"):
+                # A relative redirect: resolve it against the request's path.
+                request_path = _request_path(response)
+                url = urljoin(request_path, url)
+                path = urljoin(request_path, path)
             if fetch_redirect_response:
-                from urllib.parse import urlsplit
-
-                parts = urlsplit(url)
-                if parts.netloc and parts.netloc != "testserver":
-                    raise ValueError(
-                        f"The test client is unable to fetch remote URLs (got {url}). If the "
-                        "host is served by FastJango, add 'SERVER_NAME' to the request's extra "
-                        "arguments. Otherwise, use assertRedirects(..., "
-                        "fetch_redirect_response=False)."
-                    )
-                redirect = response.client.get(
-                    parts.path or "/", dict(_parse_qsl(parts.query)), secure=parts.scheme == "https"
-                )
-                self.assertEqual(
-                    redirect.status_code,
-                    target_status_code,
-                    f"{prefix}Couldn't retrieve redirection page '{parts.path}': response code "
-                    f"was {redirect.status_code} (expected {target_status_code})",
+                self._fetch_redirect(
+                    response, url, scheme, netloc, path, query, target_status_code, msg_prefix
                 )
         self.assertURLEqual(
             url,
             expected_url,
-            f"{prefix}Response redirected to '{url}', expected '{expected_url}'",
+            msg_prefix + f"Response redirected to '{url}', expected '{expected_url}'",
         )
 
-    def assertURLEqual(self, url1: str, url2: str, msg_prefix: str = "") -> None:
-        """Assert two URLs are equal, ignoring the order of query parameters."""
-        from urllib.parse import urlsplit
+    def _fetch_redirect(
+        self,
+        response: Any,
+        url: str,
+        scheme: str,
+        netloc: str,
+        path: str,
+        query: str,
+        target_status_code: int,
+        msg_prefix: str,
+    ) -> None:
+        from fastjango.http import QueryDict
+        from fastjango.http.request import split_domain_port, validate_host
 
-        def normalize(url: str) -> tuple[Any, ...]:
-            parts = urlsplit(str(url))
-            return (parts.scheme, parts.netloc, parts.path, sorted(_parse_qsl(parts.query)))
+        # An empty netloc, or one of ALLOWED_HOSTS, is served by this project.
+        domain, _port = split_domain_port(netloc)
+        if domain and not validate_host(domain, settings.ALLOWED_HOSTS):
+            raise ValueError(
+                f"The test client is unable to fetch remote URLs (got {url}). If the host is "
+                f"served by FastJango, add '{domain}' to ALLOWED_HOSTS. Otherwise, use "
+                "assertRedirects(..., fetch_redirect_response=False)."
+            )
+        client = response.client
+        if isinstance(client, AsyncClient):
+            # This assertion is sync: fetch with a sync client holding the same cookies.
+            sync_client = Client()
+            sync_client.cookies = client.cookies
+            client = sync_client
+        redirect_response = client.get(
+            path,
+            QueryDict(query),
+            secure=(scheme == "https"),
+            headers=getattr(client, "headers", None) or {},
+            **(getattr(client, "extra", None) or {}),
+        )
+        self.assertEqual(
+            redirect_response.status_code,
+            target_status_code,
+            msg_prefix + f"Couldn't retrieve redirection page '{path}': response code was "
+            f"{redirect_response.status_code} (expected {target_status_code})",
+        )
 
-        self.assertEqual(normalize(url1), normalize(url2), msg_prefix or None)
+    def assertURLEqual(self, url1: Any, url2: Any, msg_prefix: str = "") -> None:
+        """Assert two URLs are the same, up to the order of their query parameters."""
 
-    def _content(self, response: Any, text: str | bytes, html: bool) -> tuple[str, str]:
-        if getattr(response, "render", None) is not None and not getattr(
-            response, "is_rendered", True
-        ):
-            response.render()
+        def normalize(url: Any) -> str:
+            scheme, netloc, path, params, query, fragment = urlparse(str(url))
+            query_parts = sorted(parse_qsl(query))
+            return urlunparse((scheme, netloc, path, params, urlencode(query_parts), fragment))
+
+        if msg_prefix:
+            msg_prefix += ": "
+        self.assertEqual(
+            normalize(url1), normalize(url2), msg_prefix + f"Expected '{url1}' to equal '{url2}'."
+        )
+
+    # -- content -----------------------------------------------------------------
+
+    def _assert_contains(
+        self, response: Any, text: Any, status_code: int, msg_prefix: str, html: bool
+    ) -> tuple[str, int, str, str]:
+        # A TemplateResponse not rendered yet (e.g. from RequestFactory) is rendered now.
+        render = getattr(response, "render", None)
+        if callable(render) and not getattr(response, "is_rendered", True):
+            render()
+        if msg_prefix:
+            msg_prefix += ": "
+        self.assertEqual(
+            response.status_code,
+            status_code,
+            msg_prefix + f"Couldn't retrieve content: Response code was {response.status_code} "
+            f"(expected {status_code})",
+        )
         if getattr(response, "streaming", False):
-            content = b"".join(response.streaming_content)
+            content: Any = b"".join(response.streaming_content)
         else:
             content = response.content
-        if isinstance(text, bytes):
-            return content.decode("latin-1"), text.decode("latin-1")
-        return content.decode(response.charset), str(text)
+        if not isinstance(text, bytes) or html:
+            text = str(text)
+            content = content.decode(response.charset)
+            text_repr = f"'{text}'"
+        else:
+            text_repr = repr(text)
+        content_repr = _safe_repr(content)
+        if html:
+            content = self._parse(content, None, "Response's content is not valid HTML:")
+            text = self._parse(text, None, "Second argument is not valid HTML:")
+        return text_repr, content.count(text), msg_prefix, content_repr
 
     def assertContains(
         self,
         response: Any,
-        text: str | bytes,
+        text: Any,
         count: int | None = None,
         status_code: int = 200,
         msg_prefix: str = "",
         html: bool = False,
     ) -> None:
-        """Assert the response has ``status_code`` and contains ``text`` (``count`` times)."""
-        prefix = f"{msg_prefix}: " if msg_prefix else ""
-        self.assertEqual(
-            response.status_code,
-            status_code,
-            f"{prefix}Couldn't retrieve content: Response code was {response.status_code} "
-            f"(expected {status_code})",
+        """Assert the response has ``status_code`` and contains ``text`` (``count`` times).
+
+        With ``html=True`` both are compared as HTML (see ``assertHTMLEqual``).
+        """
+        text_repr, real_count, msg_prefix, content_repr = self._assert_contains(
+            response, text, status_code, msg_prefix, html
         )
-        content, needle = self._content(response, text, html)
-        real_count = content.count(needle)
         if count is not None:
             self.assertEqual(
                 real_count,
                 count,
-                f"{prefix}Found {real_count} instances of {needle!r} (expected {count}) in the "
-                "following response\n" + repr(content),
+                f"{msg_prefix}Found {real_count} instances of {text_repr} (expected {count}) "
+                f"in the following response\n{content_repr}",
             )
         else:
             self.assertTrue(
                 real_count != 0,
-                f"{prefix}Couldn't find {needle!r} in the following response\n{content!r}",
+                f"{msg_prefix}Couldn't find {text_repr} in the following response\n{content_repr}",
             )
 
     def assertNotContains(
         self,
         response: Any,
-        text: str | bytes,
+        text: Any,
         status_code: int = 200,
         msg_prefix: str = "",
         html: bool = False,
     ) -> None:
         """Assert the response has ``status_code`` and does not contain ``text``."""
-        prefix = f"{msg_prefix}: " if msg_prefix else ""
-        self.assertEqual(
-            response.status_code,
-            status_code,
-            f"{prefix}Couldn't retrieve content: Response code was {response.status_code} "
-            f"(expected {status_code})",
+        text_repr, real_count, msg_prefix, content_repr = self._assert_contains(
+            response, text, status_code, msg_prefix, html
         )
-        content, needle = self._content(response, text, html)
         self.assertEqual(
-            content.count(needle),
+            real_count,
             0,
-            f"{prefix}{needle!r} unexpectedly found in the following response\n{content!r}",
+            f"{msg_prefix}{text_repr} unexpectedly found in the following response\n{content_repr}",
         )
 
-    def _template_names(self, response: Any) -> list[str]:
-        return [
-            getattr(t, "name", None) or getattr(t, "template_name", "") or str(t)
-            for t in getattr(response, "templates", [])
-        ]
+    # -- HTML and JSON -----------------------------------------------------------
+
+    def _parse(self, text: Any, user_msg: str | None, msg: str) -> Element:
+        try:
+            return parse_html(text)
+        except HTMLParseError as exc:
+            self.fail(self._formatMessage(user_msg, f"{msg}\n{exc}"))
+
+    def assertHTMLEqual(self, html1: Any, html2: Any, msg: str | None = None) -> None:
+        """Assert two HTML snippets mean the same: whitespace and attribute order don't count."""
+        dom1 = self._parse(html1, msg, "First argument is not valid HTML:")
+        dom2 = self._parse(html2, msg, "Second argument is not valid HTML:")
+        if dom1 != dom2:
+            standard = f"{_safe_repr(dom1)} != {_safe_repr(dom2)}"
+            diff = "\n" + "\n".join(difflib.ndiff(str(dom1).splitlines(), str(dom2).splitlines()))
+            self.fail(self._formatMessage(msg, standard + diff))
+
+    def assertHTMLNotEqual(self, html1: Any, html2: Any, msg: str | None = None) -> None:
+        """Assert two HTML snippets do not mean the same."""
+        dom1 = self._parse(html1, msg, "First argument is not valid HTML:")
+        dom2 = self._parse(html2, msg, "Second argument is not valid HTML:")
+        if dom1 == dom2:
+            self.fail(self._formatMessage(msg, f"{_safe_repr(dom1)} == {_safe_repr(dom2)}"))
+
+    def assertInHTML(
+        self, needle: Any, haystack: Any, count: int | None = None, msg_prefix: str = ""
+    ) -> None:
+        """Assert the HTML ``needle`` occurs in ``haystack`` (``count`` times), as HTML."""
+        parsed_needle = self._parse(needle, None, "First argument is not valid HTML:")
+        parsed_haystack = self._parse(haystack, None, "Second argument is not valid HTML:")
+        real_count = parsed_haystack.count(parsed_needle)
+        if msg_prefix:
+            msg_prefix += ": "
+        haystack_repr = _safe_repr(haystack)
+        if count is not None:
+            if count == 0:
+                message = f"{needle} unexpectedly found in the following response\n{haystack_repr}"
+            else:
+                message = (
+                    f"Found {real_count} instances of '{needle}' (expected {count}) in the "
+                    f"following response\n{haystack_repr}"
+                )
+            self.assertEqual(real_count, count, msg_prefix + message)
+        else:
+            self.assertTrue(
+                real_count != 0,
+                msg_prefix + f"Couldn't find '{needle}' in the following response\n{haystack_repr}",
+            )
+
+    def assertNotInHTML(self, needle: Any, haystack: Any, msg_prefix: str = "") -> None:
+        """Assert the HTML ``needle`` does not occur in ``haystack``."""
+        self.assertInHTML(needle, haystack, count=0, msg_prefix=msg_prefix)
+
+    def assertJSONEqual(self, raw: str | bytes, expected_data: Any, msg: str | None = None) -> None:
+        """Assert the JSON text ``raw`` equals ``expected_data`` (given as data or JSON)."""
+        data = self._load_json(raw, "First argument is not valid JSON: ")
+        if isinstance(expected_data, str | bytes):
+            expected_data = self._load_json(expected_data, "Second argument is not valid JSON: ")
+        self.assertEqual(data, expected_data, msg=msg)
+
+    def assertJSONNotEqual(
+        self, raw: str | bytes, expected_data: Any, msg: str | None = None
+    ) -> None:
+        """Assert the JSON text ``raw`` differs from ``expected_data`` (given as data or JSON)."""
+        data = self._load_json(raw, "First argument is not valid JSON: ")
+        if isinstance(expected_data, str | bytes):
+            expected_data = self._load_json(expected_data, "Second argument is not valid JSON: ")
+        self.assertNotEqual(data, expected_data, msg=msg)
+
+    def _load_json(self, text: str | bytes, message: str) -> Any:
+        try:
+            return json.loads(text)
+        except ValueError:
+            self.fail(f"{message}{text!r}")
+
+    # -- templates ---------------------------------------------------------------
+
+    def _template_names(self, response: Any, method_name: str) -> list[str]:
+        if not hasattr(response, "templates"):
+            raise ValueError(
+                f"{method_name}() is only usable on responses fetched using the test Client."
+            )
+        return [t.name for t in response.templates if getattr(t, "name", None) is not None]
 
     def assertTemplateUsed(
         self,
@@ -196,104 +393,161 @@ class SimpleTestCase(unittest.TestCase):
         msg_prefix: str = "",
         count: int | None = None,
     ) -> Any:
-        """Assert ``template_name`` was rendered for ``response`` (``count`` times)."""
-        if template_name is None and isinstance(response, str):
-            template_name, response = response, None
-        if response is None:
-            return self._capture_templates(template_name, count, used=True)
-        names = self._template_names(response)
-        prefix = f"{msg_prefix}: " if msg_prefix else ""
-        self.assertTrue(
-            template_name in names,
-            f"{prefix}Template '{template_name}' was not a template used to render the "
-            f"response. Actual template(s) used: {', '.join(names) or 'None'}",
-        )
-        if count is not None:
-            self.assertEqual(
-                names.count(template_name),
-                count,
-                f"{prefix}Template '{template_name}' was expected to be rendered {count} "
-                f"time(s) but was actually rendered {names.count(template_name)} time(s).",
-            )
+        """Assert ``template_name`` was rendered for ``response`` (``count`` times).
+
+        Without a response (``with self.assertTemplateUsed("a.html"):``) it checks the
+        templates rendered inside the block.
+        """
+        if response is None and template_name is None:
+            raise TypeError("response and/or template_name argument must be provided")
+        if template_name is None or response is None:
+            return _TemplateUsedContext(self, template_name or response, msg_prefix, count)
+        names = self._template_names(response, "assertTemplateUsed")
+        _assert_template_used(self, template_name, names, msg_prefix, count)
         return None
 
     def assertTemplateNotUsed(
         self, response: Any = None, template_name: str | None = None, msg_prefix: str = ""
     ) -> Any:
-        """Assert ``template_name`` was not rendered for ``response``."""
-        if template_name is None and isinstance(response, str):
-            template_name, response = response, None
-        if response is None:
-            return self._capture_templates(template_name, None, used=False)
-        prefix = f"{msg_prefix}: " if msg_prefix else ""
-        self.assertFalse(
-            template_name in self._template_names(response),
-            f"{prefix}Template '{template_name}' was used unexpectedly in rendering the response",
-        )
+        """Assert ``template_name`` was not rendered for ``response`` (or inside the block)."""
+        if response is None and template_name is None:
+            raise TypeError("response and/or template_name argument must be provided")
+        if template_name is None or response is None:
+            return _TemplateNotUsedContext(self, template_name or response, msg_prefix, None)
+        names = self._template_names(response, "assertTemplateNotUsed")
+        _assert_template_not_used(self, template_name, names, msg_prefix)
         return None
 
+    # -- exceptions and warnings -------------------------------------------------
+
     @contextmanager
-    def _capture_templates(
-        self, template_name: str | None, count: int | None, used: bool
-    ) -> Iterator[None]:
+    def _raises_or_warns(
+        self, method: Callable[..., Any], attribute: str, expected: Any, message: str
+    ) -> Iterator[Any]:
+        with method(expected) as cm:
+            yield cm
+        self.assertIn(message, str(getattr(cm, attribute)))
+
+    def assertRaisesMessage(
+        self,
+        expected_exception: type[BaseException],
+        expected_message: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """Assert the block (or callable) raises ``expected_exception`` with the message in it.
+
+        Use as a context manager, or pass a callable and its arguments.
+        """
+        return self._message_assertion(
+            self.assertRaises, "exception", expected_exception, expected_message, args, kwargs
+        )
+
+    def assertWarnsMessage(
+        self, expected_warning: type[Warning], expected_message: str, *args: Any, **kwargs: Any
+    ) -> Any:
+        """Assert the block (or callable) warns ``expected_warning`` with the message in it."""
+        return self._message_assertion(
+            self.assertWarns, "warning", expected_warning, expected_message, args, kwargs
+        )
+
+    def _message_assertion(
+        self,
+        method: Callable[..., Any],
+        attribute: str,
+        expected: Any,
+        message: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        cm = self._raises_or_warns(method, attribute, expected, message)
+        if not args:
+            return cm
+        callable_obj, *rest = args
+        with cm:
+            callable_obj(*rest, **kwargs)
+        return None
+
+
+def _request_path(response: Any) -> str:
+    request = getattr(response, "request", None) or {}
+    if "PATH_INFO" in request:
+        return str(request["PATH_INFO"])
+    return str(request.get("path", "/"))
+
+
+def _assert_template_used(
+    case: unittest.TestCase, name: Any, names: list[str], msg_prefix: str, count: int | None
+) -> None:
+    if msg_prefix:
+        msg_prefix += ": "
+    if not names:
+        case.fail(msg_prefix + "No templates used to render the response")
+    case.assertTrue(
+        name in names,
+        msg_prefix + f"Template '{name}' was not a template used to render the response. "
+        f"Actual template(s) used: {', '.join(names)}",
+    )
+    if count is not None:
+        case.assertEqual(
+            names.count(name),
+            count,
+            msg_prefix + f"Template '{name}' was expected to be rendered {count} time(s) but was "
+            f"actually rendered {names.count(name)} time(s).",
+        )
+
+
+def _assert_template_not_used(
+    case: unittest.TestCase, name: Any, names: list[str], msg_prefix: str
+) -> None:
+    if msg_prefix:
+        msg_prefix += ": "
+    case.assertFalse(
+        name in names,
+        msg_prefix + f"Template '{name}' was used unexpectedly in rendering the response",
+    )
+
+
+class _TemplateUsedContext:
+    """``with self.assertTemplateUsed(name):`` records the templates rendered in the block."""
+
+    def __init__(
+        self, case: unittest.TestCase, template_name: Any, msg_prefix: str, count: int | None
+    ) -> None:
+        self.case = case
+        self.template_name = template_name
+        self.msg_prefix = msg_prefix
+        self.count = count
+        self.rendered_template_names: list[str] = []
+        self._uid = f"fastjango.test.template-used-{id(self)}"
+
+    def on_template_render(self, sender: Any, **kwargs: Any) -> None:
+        name = getattr(kwargs.get("template"), "name", None)
+        if name is not None:
+            self.rendered_template_names.append(name)
+
+    def test(self) -> None:
+        _assert_template_used(
+            self.case, self.template_name, self.rendered_template_names, self.msg_prefix, self.count
+        )
+
+    def __enter__(self) -> _TemplateUsedContext:
         from fastjango.test.signals import template_rendered
 
-        rendered: list[Any] = []
+        template_rendered.connect(self.on_template_render, weak=False, dispatch_uid=self._uid)
+        return self
 
-        def receiver(sender: Any, **kwargs: Any) -> None:
-            rendered.append(kwargs.get("template"))
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        from fastjango.test.signals import template_rendered
 
-        template_signal: Any = template_rendered
-        template_signal.connect(receiver, weak=False, dispatch_uid=f"capture-{id(rendered)}")
-        try:
-            yield
-        finally:
-            template_signal.disconnect(dispatch_uid=f"capture-{id(rendered)}")
-
-        class _Rendered:
-            templates = rendered
-
-        if used:
-            self.assertTemplateUsed(_Rendered(), template_name, count=count)
-        else:
-            self.assertTemplateNotUsed(_Rendered(), template_name)
-
-    def assertJSONEqual(self, raw: str | bytes, expected_data: Any, msg: str | None = None) -> None:
-        """Assert that the JSON text ``raw`` equals ``expected_data`` (given as data or JSON)."""
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            self.fail(f"First argument is not valid JSON: {raw!r}")
-        if isinstance(expected_data, str | bytes):
-            try:
-                expected_data = json.loads(expected_data)
-            except ValueError:
-                self.fail(f"Second argument is not valid JSON: {expected_data!r}")
-        self.assertEqual(data, expected_data, msg=msg)
-
-    def assertJSONNotEqual(
-        self, raw: str | bytes, expected_data: Any, msg: str | None = None
-    ) -> None:
-        """Assert that the JSON text ``raw`` differs from ``expected_data``."""
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            self.fail(f"First argument is not valid JSON: {raw!r}")
-        if isinstance(expected_data, str | bytes):
-            expected_data = json.loads(expected_data)
-        self.assertNotEqual(data, expected_data, msg=msg)
-
-    @contextmanager
-    def assertRaisesMessage(
-        self, expected_exception: type[BaseException], expected_message: str
-    ) -> Iterator[None]:
-        """Assert the block raises ``expected_exception`` whose message contains the text."""
-        with self.assertRaises(expected_exception) as cm:
-            yield
-        self.assertIn(expected_message, str(cm.exception))
+        template_rendered.disconnect(dispatch_uid=self._uid)
+        if exc_type is not None:
+            return  # the block's own error is what the test reports
+        self.test()
 
 
-def _parse_qsl(query: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(query, keep_blank_values=True)
+class _TemplateNotUsedContext(_TemplateUsedContext):
+    def test(self) -> None:
+        _assert_template_not_used(
+            self.case, self.template_name, self.rendered_template_names, self.msg_prefix
+        )

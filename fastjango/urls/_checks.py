@@ -9,7 +9,9 @@ import inspect
 from collections.abc import Iterator
 from typing import Any
 
+from fastjango.conf import settings
 from fastjango.core.exceptions import ImproperlyConfigured, ViewDoesNotExist
+from fastjango.urls.patterns import RoutePattern
 from fastjango.urls.resolvers import (
     Pattern,
     URLMount,
@@ -20,7 +22,7 @@ from fastjango.urls.resolvers import (
 )
 from fastjango.utils.regex_helper import normalize
 
-__all__ = ["URLProblem", "check_resolver", "validate_urlconf"]
+__all__ = ["URLProblem", "check_resolver", "is_warning", "validate_urlconf"]
 
 # handlerXXX -> the arguments it is called with.
 _HANDLER_ARGS = {
@@ -54,20 +56,30 @@ def check_resolver(resolver: URLResolver) -> list[str]:
     Each item is a ``URLProblem`` (a ``str`` with ``id`` and ``hint``): urlconfs
     that don't import or have no ``urlpatterns``, entries that are not patterns,
     regexes that don't compile, class-based views passed without ``as_view()``,
-    ``handlerXXX`` views that don't import or take the wrong arguments, and
-    names that reverse() can't tell apart.
+    ``handlerXXX`` views that don't import or take the wrong arguments, names
+    that reverse() can't tell apart; and Django's warnings (``is_warning()``):
+    a route starting with ``/``, a ``path()`` route written as a regex, an
+    include() regex ending in ``$``, a name with ``:``, a repeated namespace.
     """
     problems: list[URLProblem] = []
     _check_structure(resolver, problems)
     problems.extend(_check_duplicate_names(resolver))
+    problems.extend(_check_namespaces_unique(resolver))
     # A urlconf included twice would report its problems twice.
     return list(dict.fromkeys(problems))
+
+
+def is_warning(problem: str) -> bool:
+    """Return whether a ``check_resolver()`` problem is only a warning (a ``W`` id)."""
+    problem_id = str(getattr(problem, "id", ""))
+    return problem_id.rpartition(".")[2].startswith("W")
 
 
 def validate_urlconf(urlconf: Any = None) -> None:
     """Raise ``ImproperlyConfigured`` listing every problem of ``urlconf`` (or ROOT_URLCONF)."""
     resolver = get_resolver(urlconf)
-    problems = check_resolver(resolver)
+    # Warnings (a leading slash, a ":" in a name...) are the checks' to report, not errors.
+    problems = [problem for problem in check_resolver(resolver) if not is_warning(problem)]
     if not problems:
         return
     lines = []
@@ -139,9 +151,11 @@ def _check_structure(resolver: URLResolver, problems: list[URLProblem]) -> None:
         return
     for entry in patterns:
         if isinstance(entry, URLPattern | URLResolver | URLMount):
-            _check_regex(entry.pattern, problems)
+            if _check_regex(entry.pattern, problems):
+                _check_route_style(entry.pattern, problems)
         if isinstance(entry, URLPattern):
             _check_callback(entry, problems)
+            _check_name(entry, problems)
         elif isinstance(entry, URLResolver):
             _check_structure(entry, problems)
         elif not isinstance(entry, URLMount):
@@ -149,13 +163,96 @@ def _check_structure(resolver: URLResolver, problems: list[URLProblem]) -> None:
     _check_error_handlers(resolver, problems)
 
 
-def _check_regex(pattern: Pattern, problems: list[URLProblem]) -> None:
+def _check_regex(pattern: Pattern, problems: list[URLProblem]) -> bool:
+    """Record a regex that doesn't compile; return whether it compiles."""
     try:
         pattern.regex  # noqa: B018 - compiling is the check
     except ImproperlyConfigured as err:
         problems.append(
             URLProblem(f"Your URL pattern {pattern.describe()} is invalid: {err}", "urls.E101")
         )
+        return False
+    return True
+
+
+def _check_route_style(pattern: Pattern, problems: list[URLProblem]) -> None:
+    """Warn, as Django does, about the slips people make moving from regexes to path()."""
+    source = pattern.regex.pattern
+    # A leading slash is useful only without APPEND_SLASH; an include() prefix ending in
+    # "/" is fine (the included patterns then start without one).
+    if (
+        settings.APPEND_SLASH
+        and source.startswith(("/", "^/", "^\\/"))
+        and not source.endswith("/")
+    ):
+        problems.append(
+            URLProblem(
+                f"Your URL pattern {pattern.describe()} has a route beginning with a '/'. "
+                "Remove this slash as it is unnecessary. If this pattern is targeted in an "
+                "include(), ensure the include() pattern has a trailing '/'.",
+                "urls.W002",
+            )
+        )
+    if isinstance(pattern, RoutePattern):
+        route = str(pattern)
+        if "(?P<" in route or route.startswith("^") or route.endswith("$"):
+            problems.append(
+                URLProblem(
+                    f"Your URL pattern {pattern.describe()} has a route that contains "
+                    "'(?P<', begins with a '^', or ends with a '$'. This was likely an "
+                    "oversight when migrating to fastjango.urls.path().",
+                    "2_0.W001",
+                )
+            )
+    elif not pattern._is_endpoint and source.endswith("$") and not source.endswith("\\$"):
+        problems.append(
+            URLProblem(
+                f"Your URL pattern {pattern.describe()} uses include with a route ending "
+                "with a '$'. Remove the dollar from the route to avoid problems including "
+                "URLs.",
+                "urls.W001",
+            )
+        )
+
+
+def _check_name(entry: URLPattern, problems: list[URLProblem]) -> None:
+    if entry.name is not None and ":" in entry.name:
+        problems.append(
+            URLProblem(
+                f"Your URL pattern {entry.pattern.describe()} has a name including a ':'. "
+                "Remove the colon, to avoid ambiguous namespace references.",
+                "urls.W003",
+            )
+        )
+
+
+def _check_namespaces_unique(resolver: URLResolver) -> list[URLProblem]:
+    seen: dict[str, int] = {}
+    for namespace in _all_namespaces(resolver, ()):
+        seen[namespace] = seen.get(namespace, 0) + 1
+    return [
+        URLProblem(
+            f"URL namespace '{namespace}' isn't unique. You may not be able to reverse all "
+            "URLs in this namespace",
+            "urls.W005",
+        )
+        for namespace, count in seen.items()
+        if count > 1
+    ]
+
+
+def _all_namespaces(resolver: URLResolver, parents: tuple[str, ...]) -> Iterator[str]:
+    try:
+        patterns = list(resolver.url_patterns)
+    except Exception:
+        return  # reported by _check_structure
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            current = parents
+            if entry.namespace is not None:
+                current = (*parents, entry.namespace)
+                yield ":".join(current)
+            yield from _all_namespaces(entry, current)
 
 
 def _check_callback(entry: URLPattern, problems: list[URLProblem]) -> None:
@@ -240,7 +337,7 @@ def _check_duplicate_names(resolver: URLResolver) -> list[URLProblem]:
                         f"URL name '{name}'{where} is used by '{route}' and '{later_route}' "
                         f"with the same arguments ({arguments}); reverse() can only reach "
                         f"'{later_route}'.",
-                        "urls.E104",
+                        "urls.W104",
                         hint="Give one of the patterns another name.",
                     )
                 )

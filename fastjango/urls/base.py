@@ -7,7 +7,7 @@ their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode
@@ -67,8 +67,14 @@ def reverse(
     if urlconf is None:
         urlconf = _urlconf.get()
     resolver = get_resolver(urlconf)
-    args = args or []
-    kwargs = kwargs or {}
+    args = _checked_args(args)
+    if kwargs is None:
+        kwargs = {}
+    elif not isinstance(kwargs, Mapping):
+        raise TypeError(
+            f"reverse() kwargs must be a dict of the pattern's arguments, not "
+            f"{type(kwargs).__name__}: {kwargs!r}."
+        )
     prefix = _script_prefix.get()
 
     if not isinstance(viewname, str):
@@ -119,6 +125,18 @@ def reverse(
 
 
 reverse_lazy = lazy(reverse, str)
+
+
+def _checked_args(args: Any) -> Any:
+    if args is None:
+        return ()
+    if isinstance(args, str | bytes) or not isinstance(args, Iterable):
+        # A lone value (args=5, args="slug") is a common slip: say what to pass instead.
+        raise TypeError(
+            f"reverse() args must be a list or tuple of the pattern's arguments, not "
+            f"{type(args).__name__}: {args!r}. Did you mean args=[{args!r}]?"
+        )
+    return args
 
 
 def clear_url_caches() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.urls.patterns import RegexPattern, RoutePattern
 from fastjango.urls.resolvers import URLMount, URLPattern, URLResolver
+from fastjango.utils.functional import Promise
 
 __all__ = ["include", "path", "re_path"]
 
@@ -109,6 +110,13 @@ def _path(
 ) -> URLPattern | URLResolver | URLMount:
     if kwargs is not None and not isinstance(kwargs, dict):
         raise TypeError(f"kwargs argument must be a dict, but got {type(kwargs).__name__}.")
+    if not isinstance(route, str | Promise):
+        raise TypeError(
+            f"{pattern_class.__name__.removesuffix('Pattern').lower()} argument must be a string "
+            f"(e.g. 'articles/<int:year>/'), but got {type(route).__name__}: {route!r}."
+        )
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name argument must be a string, but got {type(name).__name__}.")
     if isinstance(view, list | tuple):
         pattern = pattern_class(route, is_endpoint=False)
         urlconf_module, app_name, namespace = view

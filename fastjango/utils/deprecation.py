@@ -1,4 +1,4 @@
-"""``MiddlewareMixin``: Django's base for middleware with ``process_request``/``process_response``."""
+"""``MiddlewareMixin``: Django's base for ``process_request``/``process_response`` middleware."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ __all__ = ["MiddlewareMixin"]
 
 
 class MiddlewareMixin:
-    """Run ``process_request`` then the view then ``process_response``, sync or async."""
+    """Run ``process_request``, then the inner layers, then ``process_response``.
+
+    Given an async ``get_response`` the instance is async (``async_mode``) and runs
+    sync hooks in the threadpool; ``async def`` hooks are awaited as they are.
+    """
 
     sync_capable = True
     async_capable = True
@@ -24,16 +28,19 @@ class MiddlewareMixin:
         if get_response is None:
             raise ValueError("get_response must be provided.")
         self.get_response = get_response
-        self._is_async = iscoroutinefunction(get_response)
-        if self._is_async:
+        # With an async get_response no thread is held for the whole request.
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            # Marked here, switched in __call__: dunder methods can't be swapped per instance.
             markcoroutinefunction(self)
+        super().__init__()
 
     def __repr__(self) -> str:
-        name = getattr(self.get_response, "__qualname__", type(self.get_response).__qualname__)
+        name = getattr(self.get_response, "__qualname__", type(self.get_response).__name__)
         return f"<{type(self).__qualname__} get_response={name}>"
 
     def __call__(self, request: HttpRequest) -> Any:
-        if self._is_async:
+        if self.async_mode:
             return self.__acall__(request)
         response = None
         if hasattr(self, "process_request"):
@@ -44,10 +51,17 @@ class MiddlewareMixin:
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        """Do what ``__call__`` does, for an async ``get_response``."""
         response = None
         if hasattr(self, "process_request"):
-            response = await sync_to_async(self.process_request)(request)
+            response = await _call_hook(self.process_request, request)
         response = response or await self.get_response(request)
         if hasattr(self, "process_response"):
-            response = await sync_to_async(self.process_response)(request, response)
+            response = await _call_hook(self.process_response, request, response)
         return response  # type: ignore[no-any-return]
+
+
+async def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
+    if iscoroutinefunction(hook):
+        return await hook(*args)
+    return await sync_to_async(hook)(*args)

@@ -169,7 +169,9 @@ def uri_to_iri(uri: Any) -> Any:
 def escape_uri_path(path: str) -> str:
     """Escape what is unsafe in the path part of a URI; ``/`` and path-safe characters stay."""
     # RFC 3986 reserved and unreserved characters, less ";", "=" and "?" (section 3.3).
-    return quote(path, safe="/:@&+$,-_.!~*'()")
+    # A server that passes undecodable bytes through as surrogates gets them back
+    # percent-encoded (%FF), as Django's WSGI handler re-encodes broken UTF-8.
+    return quote(path, safe="/:@&+$,-_.!~*'()", errors="surrogateescape")
 
 
 def punycode(domain: str) -> str:

@@ -128,10 +128,7 @@ def _table(rows: dict[str, Any]) -> str:
 
 
 def _cleansed_items(source: Any) -> dict[str, Any]:
-    try:
-        items = dict(source.lists()) if hasattr(source, "lists") else dict(source)
-    except Exception:  # e.g. a body that can't be parsed: the page must still render
-        return {}
+    items = dict(source.lists()) if hasattr(source, "lists") else dict(source)
     return {k: cleanse_setting(k, v) for k, v in items.items()}
 
 

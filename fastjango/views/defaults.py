@@ -89,7 +89,9 @@ def page_not_found(
     else:
         if isinstance(message, str):
             exception_repr = message
-    context = {"request_path": quote(request.path), "exception": exception_repr}
+    # A server may pass undecodable bytes through as surrogates: percent-encode them.
+    request_path = quote(request.path, errors="surrogateescape")
+    context = {"request_path": request_path, "exception": exception_repr}
     template = _get_template(template_name, ERROR_404_TEMPLATE_NAME)
     if template is None:
         body = _builtin_page("Not Found", "The requested resource was not found on this server.")

@@ -11,9 +11,12 @@ from typing import Any
 
 # Importing these modules registers their checks.
 import fastjango.core.checks.async_checks
+import fastjango.core.checks.files
+import fastjango.core.checks.http
 import fastjango.core.checks.security.base
 import fastjango.core.checks.security.csrf
 import fastjango.core.checks.security.sessions
+import fastjango.core.checks.templates
 import fastjango.core.checks.urls  # noqa: F401
 from fastjango.core.checks.messages import (
     CRITICAL,

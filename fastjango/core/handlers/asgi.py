@@ -94,7 +94,10 @@ class ASGIHandler:
                 {
                     "type": "http.response.start",
                     "status": 500,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8")],
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"content-length", str(len(_LAST_RESORT)).encode("latin-1")),
+                    ],
                 }
             )
             await send({"type": "http.response.body", "body": _LAST_RESORT})

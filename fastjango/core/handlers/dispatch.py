@@ -13,7 +13,6 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import anyio.to_thread
 from fastapi.middleware.asyncexitstack import AsyncExitStackMiddleware
 from fastapi.routing import APIRoute, APIRouter
 from starlette.middleware.exceptions import ExceptionMiddleware
@@ -31,6 +30,7 @@ from fastjango.core.handlers.middleware import (
     send_response,
 )
 from fastjango.core.handlers.views import ViewStyle, fastapi_endpoint, view_style
+from fastjango.utils.asyncio import run_in_threadpool
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -285,7 +285,7 @@ class URLDispatcher:
             if not response.is_rendered:
                 try:
                     # Rendering may touch lazy querysets: off the event loop, as Django does.
-                    response = await anyio.to_thread.run_sync(response.render)
+                    response = await run_in_threadpool(response.render)
                 except Exception as exc:
                     response = await self._process_exception(request, exc)
                     if response is None:
@@ -308,9 +308,7 @@ class URLDispatcher:
             _check_response(response, callback)
             return response  # type: ignore[no-any-return]
         render_now = not self.hooks.template_response
-        return await anyio.to_thread.run_sync(
-            _run_sync_view, callback, request, args, kwargs, render_now
-        )
+        return await run_in_threadpool(_run_sync_view, callback, request, args, kwargs, render_now)
 
     async def _process_exception(
         self, request: HttpRequest, exc: Exception

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import anyio.to_thread
-
 from fastjango.conf import settings
 from fastjango.core import signals
 from fastjango.core.exceptions import (
@@ -21,6 +19,7 @@ from fastjango.core.exceptions import (
     SuspiciousOperation,
     TooManyFieldsSent,
 )
+from fastjango.utils.asyncio import run_in_threadpool
 
 if TYPE_CHECKING:
     from fastjango.http import HttpRequest, HttpResponseBase
@@ -78,7 +77,7 @@ def response_for_exception(request: HttpRequest, exc: BaseException) -> HttpResp
 
 async def aresponse_for_exception(request: HttpRequest, exc: BaseException) -> HttpResponseBase:
     """Return ``response_for_exception(request, exc)``, computed in the threadpool."""
-    return await anyio.to_thread.run_sync(response_for_exception, request, exc)
+    return await run_in_threadpool(response_for_exception, request, exc)
 
 
 def _debug_or_handler_400(request: HttpRequest, exc: BaseException) -> HttpResponseBase:

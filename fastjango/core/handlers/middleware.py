@@ -8,12 +8,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastjango.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from fastjango.core.handlers.exception import aresponse_for_exception
-from fastjango.utils.asyncio import async_to_sync
+from fastjango.utils.asyncio import async_to_sync, run_in_threadpool
 from fastjango.utils.decorators import iscoroutinefunction
 from fastjango.utils.module_loading import import_string
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from fastjango.http import HttpRequest, HttpResponseBase
 
 __all__ = [
+    "CAPTURED_ATTR",
     "REQUEST_SCOPE_KEY",
     "RESPONSE_HOOK_KEY",
     "DjangoMiddlewareAdapter",
@@ -65,6 +65,10 @@ async def send_response(
     hook = scope.get(RESPONSE_HOOK_KEY)
     if hook is not None:
         hook(request, response)
+    closers = getattr(response, "_resource_closers", None)
+    if request is not None and closers is not None:
+        # Uploaded files and a body spooled to disk are released with the response.
+        closers.append(request.close)
     await response(scope, receive, send)
 
 
@@ -77,7 +81,7 @@ class Hook(NamedTuple):
     async def __call__(self, *args: Any) -> Any:
         if self.is_async:
             return await self.func(*args)
-        return await anyio.to_thread.run_sync(self.func, *args)
+        return await run_in_threadpool(self.func, *args)
 
 
 @dataclass
@@ -167,7 +171,7 @@ class DjangoMiddlewareAdapter:
             if self.is_async:
                 response = await self.instance(request)
             else:
-                response = await anyio.to_thread.run_sync(self.instance, request)
+                response = await run_in_threadpool(self.instance, request)
         except Exception as exc:
             return await aresponse_for_exception(request, exc)
         if response is None:
@@ -235,9 +239,13 @@ async def _empty_body() -> Message:
 
 
 def build_middleware_stack(
-    inner: ASGIApp, middleware: list[str], core_get_response: GetResponse
+    inner: ASGIApp, middleware: list[str], core_get_response: GetResponse | None
 ) -> tuple[ASGIApp, MiddlewareHooks]:
-    """Wrap ``inner`` in ``middleware`` (outermost first) and collect the ``process_*`` hooks."""
+    """Wrap ``inner`` in ``middleware`` (outermost first) and collect the ``process_*`` hooks.
+
+    ``core_get_response`` is how a Django-style middleware right around ``inner``
+    calls it without going through ASGI messages; None when it must go through them.
+    """
     hooks = MiddlewareHooks()
     app = inner
     get_response: GetResponse | None = core_get_response

@@ -27,7 +27,8 @@ def _is_starlette_request(annotation: Any) -> bool:
     from starlette.requests import HTTPConnection
 
     if isinstance(annotation, str):
-        return annotation.rsplit(".", 1)[-1] in {"Request", "HTTPConnection", "WebSocket"}
+        name = annotation.strip("'\"").rsplit(".", 1)[-1]
+        return name in {"Request", "HTTPConnection", "WebSocket"}
     return isinstance(annotation, type) and issubclass(annotation, HTTPConnection)
 
 

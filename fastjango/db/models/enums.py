@@ -37,27 +37,30 @@ class ChoicesType(enum.EnumMeta):
             # enum's class dict refuses a second assignment; go around it.
             dict.__setitem__(classdict, key, value)
         cls = super().__new__(metacls, classname, bases, classdict, **kwds)
+        member: Any
         for member, label in zip(cls.__members__.values(), labels, strict=True):
             member._label_ = label
-        return enum.unique(cls)  # type: ignore[arg-type]
+        return enum.unique(cls)  # type: ignore[type-var]
 
     def __contains__(cls, member: object) -> bool:
         if not isinstance(member, enum.Enum):
             # Plain values work too: ``"FR" in YearInSchool``.
-            return any(x.value == member for x in cls)  # type: ignore[attr-defined]
+            members: list[Any] = list(cls.__members__.values())
+            return any(x.value == member for x in members)
         return super().__contains__(member)
 
     @property
     def names(cls) -> list[str]:
         """Return the member names (``"__empty__"`` first when defined)."""
         empty = ["__empty__"] if hasattr(cls, "__empty__") else []
-        return empty + [member.name for member in cls]  # type: ignore[attr-defined]
+        return empty + list(cls.__members__)
 
     @property
     def choices(cls) -> list[tuple[Any, Any]]:
         """Return ``(value, label)`` pairs, for a field's ``choices``."""
         empty = [(None, cls.__empty__)] if hasattr(cls, "__empty__") else []
-        return empty + [(member.value, member.label) for member in cls]  # type: ignore[attr-defined]
+        members: list[Any] = list(cls.__members__.values())
+        return empty + [(member.value, member.label) for member in members]
 
     @property
     def labels(cls) -> list[Any]:
@@ -92,7 +95,7 @@ class Choices(enum.Enum, metaclass=ChoicesType):
         return f"{self.__class__.__qualname__}.{self._name_}"
 
 
-class IntegerChoices(Choices, enum.IntEnum):  # type: ignore[misc]
+class IntegerChoices(Choices, enum.IntEnum):
     """Choices whose values are integers."""
 
 

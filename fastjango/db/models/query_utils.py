@@ -80,8 +80,6 @@ class Q:
         obj.children = self.children[:]
         return obj
 
-    __copy__ = None  # type: ignore[assignment]
-
     def __deepcopy__(self, memo: dict[int, Any]) -> Q:
         obj = object.__new__(type(self))
         obj.__dict__.update(self.__dict__)
@@ -237,8 +235,56 @@ class class_or_instance_method:
 _class_lookup_cache: dict[type, dict[str, Any]] = {}
 
 
+def _class_lookups(cls: type[Any]) -> dict[str, Any]:
+    cached = _class_lookup_cache.get(cls)
+    if cached is None:
+        cached = {}
+        for parent in reversed(inspect.getmro(cls)):
+            cached.update(parent.__dict__.get("class_lookups", {}))
+        _class_lookup_cache[cls] = cached
+    return cached
+
+
+def _instance_lookups(self: Any) -> dict[str, Any]:
+    class_lookups = _class_lookups(type(self))
+    instance_lookups = self.__dict__.get("instance_lookups")
+    if instance_lookups:
+        return {**class_lookups, **instance_lookups}
+    return class_lookups
+
+
+def _register_class_lookup(cls: type[Any], lookup: Any, lookup_name: str | None = None) -> Any:
+    name = lookup_name or lookup.lookup_name
+    if "class_lookups" not in cls.__dict__:
+        cls.class_lookups = {}
+    cls.class_lookups[name] = lookup
+    _class_lookup_cache.clear()
+    return lookup
+
+
+def _register_instance_lookup(self: Any, lookup: Any, lookup_name: str | None = None) -> Any:
+    name = lookup_name or lookup.lookup_name
+    self.__dict__.setdefault("instance_lookups", {})[name] = lookup
+    return lookup
+
+
+def _unregister_class_lookup(cls: type[Any], lookup: Any, lookup_name: str | None = None) -> None:
+    name = lookup_name or lookup.lookup_name
+    del cls.class_lookups[name]
+    _class_lookup_cache.clear()
+
+
+def _unregister_instance_lookup(self: Any, lookup: Any, lookup_name: str | None = None) -> None:
+    name = lookup_name or lookup.lookup_name
+    del self.__dict__["instance_lookups"][name]
+
+
 class RegisterLookupMixin:
-    """Lookups and transforms registered on a class (or one instance) by ``register_lookup``."""
+    """Lookups and transforms registered on a class (or one instance) by ``register_lookup``.
+
+    ``Field.register_lookup(MyLookup)`` adds it for every field of that class;
+    ``field.register_lookup(MyLookup)`` for that field only.
+    """
 
     class_lookups: dict[str, Any]
 
@@ -247,28 +293,12 @@ class RegisterLookupMixin:
         if "class_lookups" not in cls.__dict__:
             cls.class_lookups = {}
 
-    @staticmethod
-    def _merged_class_lookups(cls: type) -> dict[str, Any]:
-        cached = _class_lookup_cache.get(cls)
-        if cached is None:
-            cached = {}
-            for parent in reversed(inspect.getmro(cls)):
-                cached.update(parent.__dict__.get("class_lookups", {}))
-            _class_lookup_cache[cls] = cached
-        return cached
-
-    def _get_class_lookups(cls) -> dict[str, Any]:  # noqa: N805 - bound as a classmethod
-        return RegisterLookupMixin._merged_class_lookups(cls)  # type: ignore[arg-type]
-
-    def _get_instance_lookups(self) -> dict[str, Any]:
-        class_lookups = RegisterLookupMixin._merged_class_lookups(type(self))
-        instance_lookups = self.__dict__.get("instance_lookups")
-        if instance_lookups:
-            return {**class_lookups, **instance_lookups}
-        return class_lookups
-
-    get_lookups = class_or_instance_method(_get_class_lookups, _get_instance_lookups)
-    get_class_lookups = classmethod(_get_class_lookups)
+    get_lookups = class_or_instance_method(_class_lookups, _instance_lookups)
+    get_class_lookups = classmethod(_class_lookups)
+    register_lookup = class_or_instance_method(_register_class_lookup, _register_instance_lookup)
+    _unregister_lookup = class_or_instance_method(
+        _unregister_class_lookup, _unregister_instance_lookup
+    )
 
     def get_lookup(self, lookup_name: str) -> Any:
         """Return the Lookup class registered as ``lookup_name``, or None."""
@@ -292,34 +322,6 @@ class RegisterLookupMixin:
             return None
         return found
 
-    def _register_class_lookup(cls, lookup: Any, lookup_name: str | None = None) -> Any:  # noqa: N805
-        name = lookup_name or lookup.lookup_name
-        if "class_lookups" not in cls.__dict__:  # type: ignore[attr-defined]
-            cls.class_lookups = {}  # type: ignore[attr-defined]
-        cls.class_lookups[name] = lookup  # type: ignore[attr-defined]
-        _class_lookup_cache.clear()
-        return lookup
-
-    def _register_instance_lookup(self, lookup: Any, lookup_name: str | None = None) -> Any:
-        name = lookup_name or lookup.lookup_name
-        self.__dict__.setdefault("instance_lookups", {})[name] = lookup
-        return lookup
-
-    register_lookup = class_or_instance_method(_register_class_lookup, _register_instance_lookup)
-
-    def _unregister_class_lookup(cls, lookup: Any, lookup_name: str | None = None) -> None:  # noqa: N805
-        name = lookup_name or lookup.lookup_name
-        del cls.class_lookups[name]  # type: ignore[attr-defined]
-        _class_lookup_cache.clear()
-
-    def _unregister_instance_lookup(self, lookup: Any, lookup_name: str | None = None) -> None:
-        name = lookup_name or lookup.lookup_name
-        del self.__dict__["instance_lookups"][name]
-
-    _unregister_lookup = class_or_instance_method(
-        _unregister_class_lookup, _unregister_instance_lookup
-    )
-
 
 class PathInfo(NamedTuple):
     """One hop across a relation: from one model's table to another's."""
@@ -336,7 +338,7 @@ class PathInfo(NamedTuple):
 class DeferredAttribute:
     """Descriptor of a column value that loads it from the database when it was deferred."""
 
-    def __init__(self, field: Field[Any, Any]) -> None:
+    def __init__(self, field: Any) -> None:
         self.field = field
 
     def __get__(self, instance: Model | None, cls: type | None = None) -> Any:
@@ -410,9 +412,7 @@ def check_rel_lookup_compatibility(model: Any, target_opts: Options, field: Any)
             or model in opts.get_parent_list()
         )
 
-    return check(target_opts) or (
-        getattr(field, "primary_key", False) and check(field.model._meta)
-    )
+    return check(target_opts) or (getattr(field, "primary_key", False) and check(field.model._meta))
 
 
 class FilteredRelation:
@@ -462,6 +462,7 @@ class FilteredRelation:
 def subclasses(cls: type) -> Iterator[type]:
     """Yield ``cls`` and its subclasses, recursively."""
     yield cls
+    subclass: type
     for subclass in cls.__subclasses__():
         yield from subclasses(subclass)
 

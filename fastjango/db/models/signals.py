@@ -48,7 +48,7 @@ class ModelSignal(Signal):
             return None
         return partial_method(sender)
 
-    def connect(  # type: ignore[override]
+    def connect(
         self,
         receiver: Callable[..., Any],
         sender: Any = None,
@@ -61,7 +61,7 @@ class ModelSignal(Signal):
             super().connect, apps, receiver, sender, weak=weak, dispatch_uid=dispatch_uid
         )
 
-    def disconnect(  # type: ignore[override]
+    def disconnect(
         self,
         receiver: Callable[..., Any] | None = None,
         sender: Any = None,

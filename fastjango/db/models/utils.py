@@ -20,7 +20,7 @@ def make_model_tuple(model: Any) -> tuple[str, str]:
     """Return ``(app_label, model_name)`` for a model class or ``"app_label.ModelName"``."""
     try:
         if isinstance(model, tuple):
-            return model  # type: ignore[return-value]
+            return model
         if isinstance(model, str):
             app_label, model_name = model.split(".")
             return app_label, model_name.lower()
@@ -63,8 +63,6 @@ class AltersData:
                 for base in cls.__bases__:
                     base_fn = getattr(base, fn_name, None)
                     if base_fn is not None and getattr(base_fn, "alters_data", False):
-                        fn.alters_data = True  # type: ignore[attr-defined]
+                        fn.alters_data = True
                         break
         super().__init_subclass__(**kwargs)
-
-

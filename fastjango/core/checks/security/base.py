@@ -268,7 +268,10 @@ def check_referrer_policy(app_configs: AppConfigs = None, **kwargs: Any) -> Mess
     if isinstance(policy, str):
         values = {value.strip() for value in policy.split(",")}
     else:
-        values = set(policy)
+        try:
+            values = set(policy)
+        except TypeError:  # neither a string nor a list of them
+            return [E023]
     return [] if values <= REFERRER_POLICY_VALUES else [E023]
 
 

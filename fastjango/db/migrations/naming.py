@@ -1,0 +1,247 @@
+"""Django's words for schema operations: descriptions, categories and migration names.
+
+``Namer`` turns Alembic operations into what Django prints ("Create model
+Question", "Add field slug to question") and into the name fragments that
+make ``0002_question_slug.py``. It knows the models behind tables when there
+are any, and falls back to table and column names for plain tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+
+if TYPE_CHECKING:
+    from fastjango.db.migrations.state import ProjectTables
+
+__all__ = ["ADDITION", "ALTERATION", "MIXED", "PYTHON", "REMOVAL", "SQL", "Namer", "suggest_name"]
+
+# Django 5's operation categories, as makemigrations prints them.
+ADDITION = "+"
+REMOVAL = "-"
+ALTERATION = "~"
+PYTHON = "p"
+SQL = "s"
+MIXED = "?"
+
+_MAX_NAME = 52
+
+
+def timestamp_name() -> str:
+    """Return Django's fallback name fragment: ``auto_YYYYMMDD_HHMM``."""
+    return "auto_" + datetime.datetime.now().strftime("%Y%m%d_%H%M")
+
+
+def suggest_name(fragments: Sequence[str | None], initial: bool) -> str:
+    """Return a migration name (without its number) for operations' name fragments."""
+    if initial:
+        return "initial"
+    cleaned = [re.sub(r"\W+", "_", fragment) for fragment in fragments if fragment]
+    if not cleaned or len(cleaned) != len(fragments):
+        return timestamp_name()
+    name = cleaned[0]
+    for fragment in cleaned[1:]:
+        longer = f"{name}_{fragment}"
+        if len(longer) > _MAX_NAME:
+            return f"{name}_and_more"
+        name = longer
+    return name
+
+
+class Namer:
+    """Describe operations of one app in Django's words."""
+
+    def __init__(self, app_label: str, project: ProjectTables | None = None) -> None:
+        self.app_label = app_label
+        self.project = project
+
+    # -- models and fields behind tables and columns ------------------------
+
+    def object_name(self, table_name: str) -> str:
+        """Return the model class name of a table (the table's short name if unknown)."""
+        if self.project is not None:
+            name = self.project.object_name(table_name)
+            if name is not None:
+                return name
+        return self.short_name(table_name)
+
+    def model_name(self, table_name: str) -> str:
+        """Return the lower-case model name of a table, as Django's messages use it."""
+        return self.object_name(table_name).lower()
+
+    def short_name(self, table_name: str) -> str:
+        """Return a table name without its ``<app_label>_`` prefix."""
+        prefix = f"{self.app_label}_"
+        return table_name[len(prefix) :] if table_name.startswith(prefix) else table_name
+
+    def field_name(self, table_name: str, column_name: str) -> str:
+        """Return the model field stored in a column (the column name if unknown)."""
+        if self.project is not None:
+            model_field = self.project.field_for_column(table_name, column_name)
+            if model_field is not None:
+                return str(model_field.name)
+        return column_name
+
+    def column_flag_field(self, operation: ops.MigrateOperation) -> str | None:
+        """Return the field whose ``db_index``/``unique`` an index or constraint change is.
+
+        Django calls adding ``db_index=True`` "Alter field"; so does FastJango
+        for single-column indexes and unique constraints a column declares.
+        """
+        if self.project is None:
+            return None
+        table_name = str(getattr(operation, "table_name", "") or "")
+        name: Any = None
+        columns: list[Any] = []
+        if isinstance(operation, ops.CreateIndexOp):
+            name, columns = operation.index_name, list(operation.columns)
+        elif isinstance(operation, ops.DropIndexOp) and operation._reverse is not None:
+            name, columns = operation.index_name, list(operation._reverse.columns)
+        elif isinstance(operation, ops.AddConstraintOp):
+            constraint = operation.to_constraint()
+            if isinstance(constraint, sa.UniqueConstraint):
+                table_name = str(constraint.table.name)
+                name, columns = constraint.name, list(constraint.columns)
+        elif isinstance(operation, ops.DropConstraintOp) and operation.constraint_type == "unique":
+            reverse = operation._reverse
+            if reverse is not None:
+                constraint = reverse.to_constraint()
+                name, columns = constraint.name, list(getattr(constraint, "columns", []))
+        if name is None or len(columns) != 1:
+            return None
+        column = str(getattr(columns[0], "name", columns[0]))
+        table = self.project.tables.get(table_name)
+        if table is None or column not in table.c:
+            return None
+        declared = [*table.indexes, *table.constraints]
+        match = [item for item in declared if getattr(item, "name", None) == name]
+        if match:
+            return self.field_name(table_name, column) if _column_flag(match[0]) else None
+        if isinstance(operation, ops.CreateIndexOp | ops.AddConstraintOp):
+            return None
+        # Dropped: the column no longer asks for it, or a Meta index went away.
+        return self.field_name(table_name, column)
+
+    # -- operations ------------------------------------------------------------
+
+    def flatten(self, operation: ops.MigrateOperation) -> list[ops.MigrateOperation]:
+        """Return an operation, or the operations inside a per-table group."""
+        if isinstance(operation, ops.ModifyTableOps):
+            result: list[ops.MigrateOperation] = []
+            for inner in operation.ops:
+                result.extend(self.flatten(inner))
+            return result
+        return [operation]
+
+    def describe(self, operation: ops.MigrateOperation) -> str:
+        """Return what Django would print for an operation."""
+        return self._words(operation)[0]
+
+    def category(self, operation: ops.MigrateOperation) -> str:
+        """Return Django's category symbol: ``+``, ``-``, ``~``, ``p``, ``s`` or ``?``."""
+        return self._words(operation)[1]
+
+    def fragment(self, operation: ops.MigrateOperation) -> str | None:
+        """Return the part of a migration name an operation suggests, or None."""
+        return self._words(operation)[2]
+
+    def _words(self, operation: Any) -> tuple[str, str, str | None]:
+        describe_custom = getattr(operation, "describe", None)
+        if callable(describe_custom):
+            text, category, fragment = describe_custom(self)
+            return str(text), str(category), fragment
+        flagged = self.column_flag_field(operation)
+        if flagged is not None:
+            model = self.model_name(_table_name(operation))
+            return f"Alter field {flagged} on {model}", ALTERATION, f"alter_{model}_{flagged}"
+        if isinstance(operation, ops.CreateTableOp):
+            name = self.object_name(operation.table_name)
+            return f"Create model {name}", ADDITION, name.lower()
+        if isinstance(operation, ops.DropTableOp):
+            name = self.object_name(operation.table_name)
+            return f"Delete model {name}", REMOVAL, f"delete_{name.lower()}"
+        if isinstance(operation, ops.RenameTableOp):
+            old = self.object_name(operation.table_name)
+            new = self.object_name(operation.new_table_name)
+            return (
+                f"Rename model {old} to {new}",
+                ALTERATION,
+                f"rename_{old.lower()}_{new.lower()}",
+            )
+        if isinstance(operation, ops.AddColumnOp):
+            model = self.model_name(operation.table_name)
+            field = self.field_name(operation.table_name, operation.column.name)
+            return f"Add field {field} to {model}", ADDITION, f"{model}_{field}"
+        if isinstance(operation, ops.DropColumnOp):
+            model = self.model_name(operation.table_name)
+            field = self.field_name(operation.table_name, operation.column_name)
+            return f"Remove field {field} from {model}", REMOVAL, f"remove_{model}_{field}"
+        if isinstance(operation, ops.AlterColumnOp):
+            model = self.model_name(operation.table_name)
+            if operation.modify_name:
+                old = operation.column_name
+                new = self.field_name(operation.table_name, operation.modify_name)
+                return (
+                    f"Rename field {old} on {model} to {new}",
+                    ALTERATION,
+                    f"rename_{old}_{model}_{new}",
+                )
+            field = self.field_name(operation.table_name, operation.column_name)
+            return f"Alter field {field} on {model}", ALTERATION, f"alter_{model}_{field}"
+        if isinstance(operation, ops.CreateIndexOp):
+            model = self.model_name(operation.table_name)
+            columns = ", ".join(
+                str(getattr(column, "name", column)) for column in operation.columns
+            )
+            name = str(operation.index_name)
+            return (
+                f"Create index {name} on field(s) {columns} of model {model}",
+                ADDITION,
+                f"{model}_{name.lower()}",
+            )
+        if isinstance(operation, ops.DropIndexOp):
+            model = self.model_name(str(operation.table_name))
+            name = str(operation.index_name)
+            return f"Remove index {name} from {model}", REMOVAL, f"remove_{model}_{name.lower()}"
+        if isinstance(operation, ops.AddConstraintOp):
+            model = self.model_name(str(operation.to_constraint().table.name))
+            name = str(operation.to_constraint().name)
+            return (
+                f"Create constraint {name} on model {model}",
+                ADDITION,
+                f"{model}_{name.lower()}",
+            )
+        if isinstance(operation, ops.DropConstraintOp):
+            model = self.model_name(operation.table_name)
+            name = str(operation.constraint_name)
+            return (
+                f"Remove constraint {name} from model {model}",
+                REMOVAL,
+                f"remove_{model}_{name.lower()}",
+            )
+        if isinstance(operation, ops.ExecuteSQLOp):
+            return "Raw SQL operation", SQL, None
+        if isinstance(operation, ops.BulkInsertOp):
+            return f"Insert rows into {operation.table.name}", SQL, None
+        if isinstance(operation, ops.ModifyTableOps):
+            inner = self.flatten(operation)
+            text = "; ".join(self.describe(item) for item in inner)
+            categories = {self.category(item) for item in inner}
+            return text, categories.pop() if len(categories) == 1 else MIXED, None
+        return type(operation).__name__, MIXED, None
+
+
+def _column_flag(item: Any) -> bool:
+    # SQLAlchemy marks what Column(index=True) / Column(unique=True) created.
+    return bool(getattr(item, "_column_flag", False))
+
+
+def _table_name(operation: Any) -> str:
+    if isinstance(operation, ops.AddConstraintOp):
+        return str(operation.to_constraint().table.name)
+    return str(operation.table_name)

@@ -1,0 +1,1069 @@
+"""``Model`` and its metaclass: Django's model API on a SQLAlchemy Core ``Table``."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from itertools import chain
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from fastjango.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    FieldError,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ValidationError,
+)
+from fastjango.db import DatabaseError, router, transaction
+from fastjango.db.models import plans
+from fastjango.db.models.constants import LOOKUP_SEP
+from fastjango.db.models.fields import NOT_PROVIDED, AutoFieldMixin
+from fastjango.db.models.options import Options
+from fastjango.db.models.signals import (
+    class_prepared,
+    post_init,
+    post_save,
+    pre_init,
+    pre_save,
+)
+from fastjango.db.models.utils import AltersData
+from fastjango.utils.asyncio import async_unsafe
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    import sqlalchemy as sa
+
+    from fastjango.db.models.manager import Manager
+
+__all__ = ["DEFERRED", "Model", "ModelBase", "ModelState", "model_unpickle", "subclass_exception"]
+
+
+class Deferred:
+    """Marker for a field value that wasn't loaded."""
+
+    def __repr__(self) -> str:
+        return "<Deferred field>"
+
+    def __str__(self) -> str:
+        return "<Deferred field>"
+
+
+DEFERRED = Deferred()
+
+
+def subclass_exception(
+    name: str, bases: tuple[type, ...], module: str, attached_to: type
+) -> type[Exception]:
+    """Return an exception class ``name`` attached to a model (``Book.DoesNotExist``)."""
+    return type(
+        name,
+        bases,
+        {"__module__": module, "__qualname__": f"{attached_to.__qualname__}.{name}"},
+    )
+
+
+def _has_contribute_to_class(value: Any) -> bool:
+    # Only instances: a class with the method (a Field subclass) is just an attribute.
+    return not isinstance(value, type) and hasattr(value, "contribute_to_class")
+
+
+class ModelBase(type):
+    """Metaclass of every model: builds ``_meta``, the fields' descriptors and the table."""
+
+    def __new__(
+        cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any
+    ) -> Any:
+        super_new = super().__new__
+        parents: list[Any] = [b for b in bases if isinstance(b, ModelBase)]
+        if not parents:
+            return super_new(cls, name, bases, attrs)
+
+        module = attrs.pop("__module__")
+        new_attrs: dict[str, Any] = {"__module__": module}
+        classcell = attrs.pop("__classcell__", None)
+        if classcell is not None:
+            new_attrs["__classcell__"] = classcell
+        attr_meta = attrs.pop("Meta", None)
+        contributable_attrs = {}
+        for obj_name, obj in attrs.items():
+            if _has_contribute_to_class(obj):
+                contributable_attrs[obj_name] = obj
+            else:
+                new_attrs[obj_name] = obj
+        new_class: Any = super_new(cls, name, bases, new_attrs, **kwargs)
+
+        abstract = getattr(attr_meta, "abstract", False)
+        meta = attr_meta or getattr(new_class, "Meta", None)
+        base_meta = getattr(new_class, "_meta", None)
+
+        app_label = None
+        if getattr(meta, "app_label", None) is None:
+            app_config = _containing_app_config(module)
+            if app_config is None:
+                if not abstract:
+                    raise RuntimeError(
+                        f"Model class {module}.{name} doesn't declare an explicit app_label and "
+                        "isn't in an application in INSTALLED_APPS."
+                    )
+            else:
+                app_label = app_config.label
+
+        new_class.add_to_class("_meta", Options(meta, app_label))
+        if not abstract:
+            new_class.add_to_class(
+                "DoesNotExist",
+                subclass_exception(
+                    "DoesNotExist",
+                    tuple(
+                        x.DoesNotExist
+                        for x in parents
+                        if hasattr(x, "_meta") and not x._meta.abstract
+                    )
+                    or (ObjectDoesNotExist,),
+                    module,
+                    attached_to=new_class,
+                ),
+            )
+            new_class.add_to_class(
+                "MultipleObjectsReturned",
+                subclass_exception(
+                    "MultipleObjectsReturned",
+                    tuple(
+                        x.MultipleObjectsReturned
+                        for x in parents
+                        if hasattr(x, "_meta") and not x._meta.abstract
+                    )
+                    or (MultipleObjectsReturned,),
+                    module,
+                    attached_to=new_class,
+                ),
+            )
+            if base_meta and not base_meta.abstract:
+                # A proxy keeps its concrete parent's ordering unless it sets one.
+                if not hasattr(meta, "ordering"):
+                    new_class._meta.ordering = base_meta.ordering
+                if not hasattr(meta, "get_latest_by"):
+                    new_class._meta.get_latest_by = base_meta.get_latest_by
+
+        is_proxy = new_class._meta.proxy
+        for obj_name, obj in contributable_attrs.items():
+            new_class.add_to_class(obj_name, obj)
+
+        new_fields = chain(
+            new_class._meta.local_fields,
+            new_class._meta.local_many_to_many,
+            new_class._meta.private_fields,
+        )
+        field_names = {f.name for f in new_fields}
+
+        if is_proxy:
+            base = None
+            for parent in [kls for kls in parents if hasattr(kls, "_meta")]:
+                if parent._meta.abstract:
+                    if parent._meta.fields:
+                        raise TypeError(
+                            f"Abstract base class containing model fields not permitted for "
+                            f"proxy model '{name}'."
+                        )
+                    continue
+                if base is None:
+                    base = parent
+                elif parent._meta.concrete_model is not base._meta.concrete_model:
+                    raise TypeError(
+                        f"Proxy model '{name}' has more than one non-abstract model base class."
+                    )
+            if base is None:
+                raise TypeError(f"Proxy model '{name}' has no non-abstract model base class.")
+            if new_class._meta.local_fields or new_class._meta.local_many_to_many:
+                raise FieldError(f"Proxy model '{name}' contains model fields.")
+            new_class._meta.setup_proxy(base)
+            new_class._meta.concrete_model = base._meta.concrete_model
+        else:
+            new_class._meta.concrete_model = new_class
+
+        inherited_attributes: set[str] = set()
+        for base in new_class.mro():
+            if base not in parents or not hasattr(base, "_meta"):
+                inherited_attributes.update(base.__dict__)
+                continue
+            parent_fields = base._meta.local_fields + base._meta.local_many_to_many
+            if not base._meta.abstract:
+                if is_proxy:
+                    continue
+                raise TypeError(
+                    f"Model '{name}' inherits from the concrete model "
+                    f"'{base._meta.object_name}': multi-table inheritance isn't supported. Make "
+                    f"'{base._meta.object_name}' abstract (class Meta: abstract = True) or make "
+                    f"'{name}' a proxy (class Meta: proxy = True)."
+                )
+            for field in parent_fields:
+                if (
+                    field.name not in field_names
+                    and field.name not in new_class.__dict__
+                    and field.name not in inherited_attributes
+                ):
+                    new_field = copy.deepcopy(field)
+                    for cached in ("cached_col", "_get_default", "sa_type_instance"):
+                        new_field.__dict__.pop(cached, None)
+                    new_class.add_to_class(field.name, new_field)
+            for field in base._meta.private_fields:
+                if field.name in field_names:
+                    if not base._meta.abstract:
+                        raise FieldError(
+                            f"Local field {field.name!r} in class {name!r} clashes with field of "
+                            f"the same name from base class {base.__name__!r}."
+                        )
+                else:
+                    field = copy.deepcopy(field)
+                    new_class.add_to_class(field.name, field)
+
+        new_class._meta.indexes = [copy.deepcopy(idx) for idx in new_class._meta.indexes]
+
+        if abstract:
+            # Children inherit the Meta, as a regular class attribute, unless they set one.
+            attr_meta.abstract = False
+            new_class.Meta = attr_meta
+            return new_class
+
+        new_class._prepare()
+        new_class._meta.apps.register_model(new_class._meta.app_label, new_class)
+        return new_class
+
+    def add_to_class(cls, name: str, value: Any) -> None:
+        """Attach ``value``: fields and managers contribute themselves, the rest is set."""
+        if _has_contribute_to_class(value):
+            value.contribute_to_class(cls, name)
+        else:
+            setattr(cls, name, value)
+
+    def _prepare(cls) -> None:
+        """Finish the class: implicit ``id``, default manager, indexes, the Table."""
+        from fastjango.conf import settings
+        from fastjango.db.models.manager import Manager
+        from fastjango.db.models.sql.table import build_table
+
+        model: Any = cls
+        opts: Options = model._meta
+        opts._prepare(model)
+        if cls.__doc__ is None:
+            cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in opts.fields)})"
+        overrides = getattr(settings, "ABSOLUTE_URL_OVERRIDES", {}) or {}
+        override = overrides.get(opts.label_lower)
+        if override:
+            cls.get_absolute_url = override
+        if not opts.managers:
+            if any(f.name == "objects" for f in opts.fields):
+                raise ValueError(
+                    f"Model {cls.__name__} must specify a custom Manager, because it has a field "
+                    "named 'objects'."
+                )
+            manager = Manager()
+            manager.auto_created = True
+            cls.add_to_class("objects", manager)
+        for index in opts.indexes:
+            if not index.name:
+                index.set_name_with_model(cls)
+        if not opts.proxy:
+            table = build_table(cls)
+            opts.table = table
+            model.__table__ = table
+            if "c" not in opts._forward_fields_map and "c" not in cls.__dict__:
+                model.c = table.c
+        else:
+            opts.table = opts.concrete_model._meta.table
+        class_prepared.send(sender=cls)
+
+    @property
+    def _base_manager(cls) -> Any:
+        return cls._meta.base_manager  # type: ignore[attr-defined]
+
+    @property
+    def _default_manager(cls) -> Any:
+        return cls._meta.default_manager  # type: ignore[attr-defined]
+
+
+def _containing_app_config(module: str) -> Any:
+    from fastjango.apps import apps
+
+    if not apps.apps_ready:
+        return None
+    return apps.get_containing_app_config(module)
+
+
+def _setup_proxy(self: Options, target: Any) -> None:
+    self.pk = target._meta.pk
+    self.proxy_for_model = target
+    self.db_table = target._meta.db_table
+
+
+Options.setup_proxy = _setup_proxy  # type: ignore[attr-defined]
+
+
+class ModelState:
+    """Per-instance ORM state: the database it came from and whether it is unsaved."""
+
+    __slots__ = ("_fields_cache", "adding", "db")
+    _fields_cache: dict[str, Any]
+
+    def __init__(self, db: str | None = None, adding: bool = True) -> None:
+        self.db = db
+        self.adding = adding
+
+    @property
+    def fields_cache(self) -> dict[str, Any]:
+        """Return the cache of related objects (created on first use)."""
+        try:
+            return self._fields_cache
+        except AttributeError:
+            cache: dict[str, Any] = {}
+            self._fields_cache = cache
+            return cache
+
+    @fields_cache.setter
+    def fields_cache(self, value: dict[str, Any]) -> None:
+        self._fields_cache = value
+
+    def __copy__(self) -> ModelState:
+        new = ModelState(self.db, self.adding)
+        if hasattr(self, "_fields_cache"):
+            new._fields_cache = self._fields_cache.copy()
+        return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "db": self.db,
+            "adding": self.adding,
+            "fields_cache": getattr(self, "_fields_cache", {}).copy(),
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.db = state["db"]
+        self.adding = state["adding"]
+        self._fields_cache = state["fields_cache"]
+
+
+def model_unpickle(model_id: tuple[str, str]) -> Any:
+    """Return a bare instance of the model named ``(app_label, ModelName)`` (unpickling)."""
+    from fastjango.apps import apps
+
+    try:
+        model = apps.get_model(*model_id)
+    except Exception:
+        model = apps.get_registered_model(model_id[0], model_id[1])
+    return model.__new__(model)
+
+
+model_unpickle.__safe_for_unpickle__ = True  # type: ignore[attr-defined]
+
+
+class Model(AltersData, metaclass=ModelBase):
+    """Base class of every model; subclass it and declare fields as class attributes."""
+
+    if TYPE_CHECKING:
+        objects: ClassVar[Manager[Self]]
+        _meta: ClassVar[Options]
+        _default_manager: ClassVar[Manager[Self]]
+        _base_manager: ClassVar[Manager[Self]]
+        __table__: ClassVar[sa.Table]
+        c: ClassVar[Any]
+        DoesNotExist: ClassVar[type[ObjectDoesNotExist]]
+        MultipleObjectsReturned: ClassVar[type[MultipleObjectsReturned]]
+        pk: Any
+        id: Any
+
+    _state: ModelState
+    _prefetched_objects_cache: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = self.__class__
+        opts = self._meta
+        _setattr = setattr
+        _deferred = DEFERRED
+        if opts.abstract:
+            raise TypeError("Abstract models cannot be instantiated.")
+        if pre_init.has_listeners(cls):
+            pre_init.send(sender=cls, args=args, kwargs=kwargs)
+        self._state = ModelState()
+        concrete_fields = opts.concrete_fields
+        if len(args) > len(concrete_fields):
+            raise IndexError("Number of args exceeds number of fields")
+        if not kwargs:
+            fields_iter = iter(concrete_fields)
+            for val, field in zip(args, fields_iter, strict=False):
+                if val is _deferred:
+                    continue
+                _setattr(self, field.attname, val)
+        else:
+            fields_iter = iter(opts.fields)
+            for val, field in zip(args, fields_iter, strict=False):
+                if val is _deferred:
+                    continue
+                _setattr(self, field.attname, val)
+                if kwargs.pop(field.name, NOT_PROVIDED) is not NOT_PROVIDED:
+                    raise TypeError(
+                        f"{cls.__qualname__}() got both positional and keyword arguments for "
+                        f"field '{field.name}'."
+                    )
+        for field in fields_iter:
+            is_related_object = False
+            if field.attname not in kwargs and field.column is None:
+                continue
+            if kwargs:
+                if field.is_relation and field.many_to_one or field.one_to_one and field.concrete:
+                    try:
+                        rel_obj = kwargs.pop(field.name)
+                        is_related_object = True
+                    except KeyError:
+                        try:
+                            val = kwargs.pop(field.attname)
+                        except KeyError:
+                            val = field.get_default()
+                else:
+                    try:
+                        val = kwargs.pop(field.attname)
+                    except KeyError:
+                        val = field.get_default()
+            else:
+                val = field.get_default()
+            if is_related_object:
+                if rel_obj is not _deferred:
+                    _setattr(self, field.name, rel_obj)
+            elif val is not _deferred:
+                _setattr(self, field.attname, val)
+        if kwargs:
+            property_names = opts._property_names
+            unexpected: list[str] = []
+            for prop, value in kwargs.items():
+                if prop in property_names:
+                    if value is not _deferred:
+                        _setattr(self, prop, value)
+                else:
+                    try:
+                        opts.get_field(prop)
+                    except FieldDoesNotExist:
+                        unexpected.append(prop)
+                    else:
+                        if value is not _deferred:
+                            _setattr(self, prop, value)
+            if unexpected:
+                names = ", ".join(repr(n) for n in unexpected)
+                raise TypeError(f"{cls.__name__}() got unexpected keyword arguments: {names}")
+        super().__init__()
+        if post_init.has_listeners(cls):
+            post_init.send(sender=cls, instance=self)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: list[str], values: list[Any]) -> Self:
+        """Return an instance loaded from ``db`` (override to track loaded values)."""
+        concrete = cls._meta.concrete_fields
+        if len(values) != len(concrete):
+            values_iter = iter(values)
+            by_name = set(field_names)
+            values = [next(values_iter) if f.attname in by_name else DEFERRED for f in concrete]
+        new = cls(*values)
+        new._state.adding = False
+        new._state.db = db
+        return new
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}: {self}>"
+
+    def __str__(self) -> str:
+        return f"{self.__class__.__name__} object ({self.pk})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Model):
+            return NotImplemented
+        if self._meta.concrete_model != other._meta.concrete_model:
+            return False
+        my_pk = self.pk
+        if my_pk is None:
+            return self is other
+        return bool(my_pk == other.pk)
+
+    def __hash__(self) -> int:
+        if self.pk is None:
+            raise TypeError("Model instances without primary key value are unhashable")
+        return hash(self.pk)
+
+    def __reduce__(self) -> Any:
+        data = self.__getstate__()
+        class_id = self._meta.app_label, self._meta.object_name
+        return model_unpickle, (class_id,), data
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_state"] = copy.copy(state["_state"])
+        prefetched = state.get("_prefetched_objects_cache")
+        if prefetched:
+            state["_prefetched_objects_cache"] = {
+                name: list(value) if hasattr(value, "_result_cache") else value
+                for name, value in prefetched.items()
+            }
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        prefetched = state.get("_prefetched_objects_cache")
+        if prefetched:
+            state["_prefetched_objects_cache"] = dict(prefetched)
+        self.__dict__.update(state)
+
+    def _get_pk_val(self, meta: Options | None = None) -> Any:
+        meta = meta or self._meta
+        return getattr(self, meta.pk.attname)
+
+    def _set_pk_val(self, value: Any) -> None:
+        setattr(self, self._meta.pk.attname, value)
+
+    pk = property(_get_pk_val, _set_pk_val)
+
+    def get_deferred_fields(self) -> set[str]:
+        """Return the attnames of fields that weren't loaded."""
+        return {f.attname for f in self._meta.concrete_fields if f.attname not in self.__dict__}
+
+    # -- reloading ----------------------------------------------------------------
+
+    def _refresh_queryset(
+        self, using: str | None, fields: Iterable[str] | None, from_queryset: Any
+    ) -> tuple[Any, list[str] | None]:
+        if fields is None:
+            self._prefetched_objects_cache = {}
+            field_list = None
+        else:
+            field_list = list(fields)
+            prefetched = getattr(self, "_prefetched_objects_cache", {})
+            for name in list(field_list):
+                if name in prefetched:
+                    del prefetched[name]
+                    field_list.remove(name)
+            if not field_list:
+                return None, field_list
+            if any(LOOKUP_SEP in f for f in field_list):
+                raise ValueError(
+                    f'Found "{LOOKUP_SEP}" in fields argument. Relations and transforms are not '
+                    "allowed in fields."
+                )
+        if from_queryset is None:
+            hints = {"instance": self}
+            from_queryset = self.__class__._base_manager.db_manager(using, hints=hints)
+        elif using is not None:
+            from_queryset = from_queryset.using(using)
+        qs = from_queryset.filter(pk=self.pk)
+        deferred = self.get_deferred_fields()
+        if field_list is not None:
+            qs = qs.only(*field_list)
+        elif deferred:
+            qs = qs.only(
+                *{f.attname for f in self._meta.concrete_fields if f.attname not in deferred}
+            )
+        return qs, field_list
+
+    def _apply_refresh(self, db_instance: Any, field_list: list[str] | None) -> None:
+        non_loaded = db_instance.get_deferred_fields()
+        for field in self._meta.concrete_fields:
+            if field.attname in non_loaded:
+                continue
+            setattr(self, field.attname, getattr(db_instance, field.attname))
+            if field.is_relation and field.is_cached(self):
+                field.delete_cached_value(self)
+        for rel in self._meta.related_objects:
+            if rel.is_cached(self):
+                rel.delete_cached_value(self)
+        for field in self._meta.private_fields:
+            if getattr(field, "is_relation", False) and field.is_cached(self):
+                field.delete_cached_value(self)
+        self._state.db = db_instance._state.db
+
+    @async_unsafe(
+        "Model.refresh_from_db() can't run a query in async code: use "
+        "'await obj.arefresh_from_db()' instead."
+    )
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: Any = None,
+    ) -> None:
+        """Reload the field values from the database (only ``fields`` if given)."""
+        qs, field_list = self._refresh_queryset(using, fields, from_queryset)
+        if qs is None:
+            return
+        self._apply_refresh(qs.get(), field_list)
+
+    async def arefresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: Any = None,
+    ) -> None:
+        """Async twin of ``refresh_from_db()``."""
+        qs, field_list = self._refresh_queryset(using, fields, from_queryset)
+        if qs is None:
+            return
+        self._apply_refresh(await qs.aget(), field_list)
+
+    async def afetch_related(self, *lookups: Any) -> Self:
+        """Load related objects for async code (a FastJango addition); return ``self``.
+
+        ``await book.afetch_related("author", "tags")`` makes ``book.author``
+        and ``book.tags.all()`` usable without further queries.
+        """
+        from fastjango.db.models.query import aprefetch_related_objects
+
+        await aprefetch_related_objects([self], *lookups)
+        return self
+
+    def serializable_value(self, field_name: str) -> Any:
+        """Return the value of ``field_name`` (the related pk for a foreign key)."""
+        try:
+            field = self._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return getattr(self, field_name)
+        return getattr(self, field.attname)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def _prepare_related_fields_for_save(self, operation_name: str, fields: Any = None) -> None:
+        for field in self._meta.concrete_fields:
+            if fields and field not in fields:
+                continue
+            if not field.is_relation or not field.is_cached(self):
+                continue
+            obj = getattr(self, field.name, None)
+            if not obj:
+                continue
+            if obj.pk is None:
+                if not field.remote_field.multiple:
+                    field.remote_field.delete_cached_value(obj)
+                raise ValueError(
+                    f"{operation_name}() prohibited to prevent data loss due to unsaved related "
+                    f"object '{field.name}'."
+                )
+            if getattr(self, field.attname) in field.empty_values:
+                setattr(self, field.name, obj)
+            if getattr(obj, field.target_field.attname) != getattr(self, field.attname):
+                field.delete_cached_value(self)
+        for field in self._meta.private_fields:
+            prepare = getattr(field, "prepare_for_save", None)
+            if prepare is not None:
+                prepare(self, operation_name)
+
+    def _save_arguments(
+        self,
+        force_insert: Any,
+        force_update: bool,
+        using: str | None,
+        update_fields: Iterable[str] | None,
+    ) -> tuple[str, frozenset[str] | None, bool] | None:
+        self._prepare_related_fields_for_save(operation_name="save")
+        using = using or router.db_for_write(self.__class__, instance=self)
+        if force_insert and (force_update or update_fields):
+            raise ValueError("Cannot force both insert and updating in model saving.")
+        deferred = self.get_deferred_fields()
+        fields: frozenset[str] | None = None
+        if update_fields is not None:
+            if not update_fields:
+                return None
+            fields = frozenset(update_fields)
+            field_names = self._meta._non_pk_concrete_field_names
+            not_updatable = fields.difference(field_names)
+            if not_updatable:
+                raise ValueError(
+                    "The following fields do not exist in this model, are m2m fields, primary "
+                    "keys, or are non-concrete fields: " + ", ".join(sorted(not_updatable))
+                )
+        elif not force_insert and deferred and using == self._state.db:
+            names = {
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and not hasattr(f, "through")
+            }
+            loaded = names.difference(deferred)
+            if loaded:
+                fields = frozenset(loaded)
+        return using, fields, bool(force_insert)
+
+    def save(
+        self,
+        *args: Any,
+        force_insert: bool | tuple[Any, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        """Write the instance: UPDATE when it exists, INSERT otherwise.
+
+        ``update_fields`` limits the UPDATE to those fields; signals
+        ``pre_save``/``post_save`` are sent.
+        """
+        if args:
+            raise TypeError(
+                "Model.save() takes keyword arguments only (force_insert, force_update, using, "
+                "update_fields)."
+            )
+        _guard_sync("save", "asave")
+        arguments = self._save_arguments(force_insert, force_update, using, update_fields)
+        if arguments is None:
+            return
+        db, fields, insert = arguments
+        self.save_base(
+            using=db, force_insert=insert, force_update=force_update, update_fields=fields
+        )
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    async def asave(
+        self,
+        *args: Any,
+        force_insert: bool | tuple[Any, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        """Async twin of ``save()``."""
+        if args:
+            raise TypeError(
+                "Model.asave() takes keyword arguments only (force_insert, force_update, using, "
+                "update_fields)."
+            )
+        arguments = self._save_arguments(force_insert, force_update, using, update_fields)
+        if arguments is None:
+            return
+        db, fields, insert = arguments
+        await plans.run_async(self._save_base_plan(False, insert, force_update, db, fields))
+
+    asave.alters_data = True  # type: ignore[attr-defined]
+
+    def save_base(
+        self,
+        raw: bool = False,
+        force_insert: bool = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        """Save without the checks of ``save()`` (``raw`` skips ``pre_save()`` of fields)."""
+        using = using or router.db_for_write(self.__class__, instance=self)
+        fields = frozenset(update_fields) if update_fields is not None else None
+        plans.run_sync(self._save_base_plan(raw, force_insert, force_update, using, fields))
+
+    save_base.alters_data = True  # type: ignore[attr-defined]
+
+    def _save_base_plan(
+        self,
+        raw: bool,
+        force_insert: bool,
+        force_update: bool,
+        using: str,
+        update_fields: frozenset[str] | None,
+    ) -> plans.Plan[None]:
+        assert not (force_insert and (force_update or update_fields))
+        cls = origin = self.__class__
+        if cls._meta.proxy:
+            cls = cls._meta.concrete_model
+        meta = cls._meta
+        if not meta.auto_created:
+            yield plans.Send(
+                pre_save,
+                origin,
+                instance=self,
+                raw=raw,
+                using=using,
+                update_fields=update_fields,
+            )
+        with transaction.mark_for_rollback_on_error(using=using):
+            updated = yield from self._save_table_plan(
+                raw, cls, force_insert, force_update, using, update_fields
+            )
+        self._state.db = using
+        self._state.adding = False
+        if not meta.auto_created:
+            yield plans.Send(
+                post_save,
+                origin,
+                instance=self,
+                created=not updated,
+                update_fields=update_fields,
+                raw=raw,
+                using=using,
+            )
+
+    def _save_table_plan(
+        self,
+        raw: bool,
+        cls: Any,
+        force_insert: bool,
+        force_update: bool,
+        using: str,
+        update_fields: frozenset[str] | None,
+    ) -> plans.Plan[bool]:
+        from fastjango.db.models.sql.writes import insert_statement, update_statement
+
+        meta = cls._meta
+        non_pks = [f for f in meta.local_concrete_fields if not f.primary_key]
+        if update_fields:
+            non_pks = [f for f in non_pks if f.name in update_fields or f.attname in update_fields]
+        pk_val = self._get_pk_val(meta)
+        if pk_val is None:
+            pk_val = meta.pk.get_pk_value_on_save(self)
+            setattr(self, meta.pk.attname, pk_val)
+        pk_set = pk_val is not None
+        if not pk_set and (force_update or update_fields):
+            raise ValueError("Cannot force an update in save() with no primary key.")
+        updated = False
+        if (
+            not raw
+            and not force_insert
+            and self._state.adding
+            and (meta.pk.default is not NOT_PROVIDED or meta.pk.has_db_default())
+        ):
+            force_insert = True
+        if pk_set and not force_insert:
+            values = [
+                (f, None, (getattr(self, f.attname) if raw else f.pre_save(self, False)))
+                for f in non_pks
+            ]
+            forced_update = bool(update_fields or force_update)
+            base_qs = cls._base_manager.using(using).filter(pk=pk_val)
+            if not values:
+                if update_fields is not None:
+                    updated = True
+                else:
+                    updated = yield plans.Call(base_qs.exists, base_qs.aexists)
+            else:
+                if meta.select_on_save and not forced_update:
+                    exists = yield plans.Call(base_qs.exists, base_qs.aexists)
+                    if exists:
+                        result = yield plans.Execute(using, update_statement(base_qs, values))
+                        updated = result.rowcount > 0 or exists
+                else:
+                    result = yield plans.Execute(using, update_statement(base_qs, values))
+                    updated = result.rowcount > 0
+            if force_update and not updated:
+                raise DatabaseError("Forced update did not affect any rows.")
+            if update_fields and not updated:
+                raise DatabaseError("Save with update_fields did not affect any rows.")
+        if not updated:
+            fields = list(meta.local_concrete_fields)
+            if not pk_set:
+                fields = [f for f in fields if f is not meta.auto_field]
+            returning = list(meta.db_returning_fields)
+            statement, returning = insert_statement(cls, [self], fields, returning, using, raw=raw)
+            result = yield plans.Execute(using, statement)
+            _apply_insert_result(self, result, returning, fields, meta)
+        return updated
+
+    # -- deleting --------------------------------------------------------------------
+
+    def _delete_collector(self, using: str | None, keep_parents: bool) -> Any:
+        from fastjango.db.models.deletion import Collector
+
+        if self.pk is None:
+            raise ValueError(
+                f"{self._meta.object_name} object can't be deleted because its "
+                f"{self._meta.pk.attname} attribute is set to None."
+            )
+        using = using or router.db_for_write(self.__class__, instance=self)
+        collector = Collector(using=using, origin=self)
+        collector.collect([self], keep_parents=keep_parents)
+        return collector
+
+    def delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
+        """Delete the row and, per ``on_delete``, the rows that refer to it.
+
+        Return ``(total, {model label: count})``.
+        """
+        _guard_sync("delete", "adelete")
+        collector = self._delete_collector(using, keep_parents)
+        result: tuple[int, dict[str, int]] = plans.run_sync(collector.delete_plan())
+        return result
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    async def adelete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
+        """Async twin of ``delete()``."""
+        collector = self._delete_collector(using, keep_parents)
+        return await plans.run_async(collector.delete_plan())
+
+    adelete.alters_data = True  # type: ignore[attr-defined]
+
+    # -- display --------------------------------------------------------------------
+
+    def _get_FIELD_display(self, field: Any) -> Any:
+        value = getattr(self, field.attname)
+        choices = dict(field.flatchoices)
+        return str(choices.get(value, value))
+
+    def _get_next_or_previous_by_FIELD(self, field: Any, is_next: bool, **kwargs: Any) -> Any:
+        from fastjango.db.models.query_utils import Q
+
+        if not self.pk:
+            raise ValueError("get_next/get_previous cannot be used on unsaved objects.")
+        op = "gt" if is_next else "lt"
+        order = "" if is_next else "-"
+        param = getattr(self, field.attname)
+        q = Q(**{field.name: param, f"pk__{op}": self.pk}) | Q(**{f"{field.name}__{op}": param})
+        qs = (
+            self.__class__._default_manager.using(self._state.db)
+            .filter(**kwargs)
+            .filter(q)
+            .order_by(f"{order}{field.name}", f"{order}pk")
+        )
+        try:
+            return qs[0]
+        except IndexError:
+            raise self.DoesNotExist(
+                f"{self.__class__._meta.object_name} matching query does not exist."
+            ) from None
+
+    # -- validation -----------------------------------------------------------------
+
+    def prepare_database_save(self, field: Any) -> Any:
+        """Return the value saved for a foreign key to this instance (its target field)."""
+        if self.pk is None:
+            raise ValueError(f"Unsaved model instance {self!r} cannot be used in an ORM query.")
+        return getattr(self, field.remote_field.get_related_field().attname)
+
+    def clean(self) -> None:
+        """Override for model-wide validation; raise ValidationError."""
+
+    def validate_unique(self, exclude: Iterable[str] | None = None) -> None:
+        """Raise ValidationError if a unique field or unique_together set is taken."""
+        from fastjango.db.models.validation import unique_errors
+
+        errors = unique_errors(self, set(exclude or ()))
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude: Iterable[str] | None = None) -> None:
+        """Raise ValidationError for the ``Meta.constraints`` the instance violates."""
+        from fastjango.db.models.validation import constraint_errors
+
+        errors = constraint_errors(self, set(exclude or ()))
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        """Clean every field (``Field.clean``); raise one ValidationError for all failures."""
+        exclude_set = set(exclude or ())
+        errors: dict[str, list[Any]] = {}
+        for f in self._meta.fields:
+            if f.name in exclude_set:
+                continue
+            raw_value = getattr(self, f.attname)
+            if f.blank and raw_value in f.empty_values:
+                continue
+            if hasattr(raw_value, "resolve_expression"):
+                continue
+            try:
+                setattr(self, f.attname, f.clean(raw_value, self))
+            except ValidationError as e:
+                errors[f.name] = e.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    def full_clean(
+        self,
+        exclude: Iterable[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
+        """Run clean_fields, clean, validate_unique and validate_constraints.
+
+        Raise one ValidationError with every error, keyed by field name.
+        """
+        errors: dict[str, list[Any]] = {}
+        exclude_set = set(exclude or ())
+        try:
+            self.clean_fields(exclude=exclude_set)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        try:
+            self.clean()
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if validate_unique:
+            for name in errors:
+                if name != NON_FIELD_ERRORS and name not in exclude_set:
+                    exclude_set.add(name)
+            try:
+                self.validate_unique(exclude=exclude_set)
+            except ValidationError as e:
+                errors = e.update_error_dict(errors)
+        if validate_constraints:
+            for name in errors:
+                if name != NON_FIELD_ERRORS and name not in exclude_set:
+                    exclude_set.add(name)
+            try:
+                self.validate_constraints(exclude=exclude_set)
+            except ValidationError as e:
+                errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _get_unique_checks(
+        self, exclude: Iterable[str] | None = None
+    ) -> tuple[list[Any], list[Any]]:
+        from fastjango.db.models.validation import get_unique_checks
+
+        return get_unique_checks(self, set(exclude or ()))
+
+    def unique_error_message(
+        self, model_class: Any, unique_check: Iterable[str]
+    ) -> ValidationError:
+        """Return the ValidationError for a failed unique check."""
+        from fastjango.db.models.validation import unique_error_message
+
+        return unique_error_message(self, model_class, tuple(unique_check))
+
+    @classmethod
+    def check(cls, **kwargs: Any) -> list[Any]:
+        """Return the system check messages of this model's fields."""
+        errors: list[Any] = []
+        for field in cls._meta.local_fields:
+            errors.extend(field.check(**kwargs))
+        for field in cls._meta.local_many_to_many:
+            errors.extend(field.check(from_model=cls, **kwargs))
+        return errors
+
+
+def _guard_sync(name: str, twin: str) -> None:
+    from fastjango.db.models.query_utils import _in_event_loop
+
+    if _in_event_loop():
+        from fastjango.core.exceptions import SynchronousOnlyOperation
+
+        raise SynchronousOnlyOperation(
+            f"Model.{name}() can't run a query in async code: use 'await obj.{twin}()' instead."
+        )
+
+
+def _apply_insert_result(
+    obj: Any, result: Any, returning: list[Any], fields: list[Any], meta: Options
+) -> None:
+    """Set the values the INSERT gave back (auto primary key, db_default fields)."""
+    if returning:
+        row = result.first() if result.returns_rows else None
+        if row is not None:
+            for value, field in zip(row, returning, strict=False):
+                obj.__dict__[field.attname] = value
+            return
+    pk: Any = meta.pk
+    if isinstance(pk, AutoFieldMixin) and getattr(obj, pk.attname) is None:
+        inserted = result.inserted_primary_key
+        if inserted is not None and inserted[0] is not None:
+            obj.__dict__[pk.attname] = inserted[0]
+        elif result.lastrowid:
+            obj.__dict__[pk.attname] = result.lastrowid
+    # Without RETURNING, db_default values are read on first access.
+    from fastjango.db.models.expressions import DatabaseDefault
+
+    for field in fields:
+        if isinstance(obj.__dict__.get(field.attname), DatabaseDefault):
+            del obj.__dict__[field.attname]

@@ -1,0 +1,659 @@
+"""``Options``: a model's ``_meta`` (its fields, table, ordering and the rest of ``Meta``)."""
+
+from __future__ import annotations
+
+import bisect
+import copy
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from fastjango.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from fastjango.utils.datastructures import ImmutableList
+from fastjango.utils.functional import cached_property
+from fastjango.utils.text import camel_case_to_spaces
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from fastjango.db.models.base import Model
+
+__all__ = ["DEFAULT_NAMES", "IMMUTABLE_WARNING", "Options", "normalize_together"]
+
+PROXY_PARENTS = object()
+
+IMMUTABLE_WARNING = (
+    "The return type of '%s' should never be mutated. If you want to manipulate this list for "
+    "your own use, make a copy first."
+)
+
+DEFAULT_NAMES = (
+    "verbose_name",
+    "verbose_name_plural",
+    "db_table",
+    "db_table_comment",
+    "ordering",
+    "unique_together",
+    "permissions",
+    "get_latest_by",
+    "order_with_respect_to",
+    "app_label",
+    "db_tablespace",
+    "abstract",
+    "managed",
+    "proxy",
+    "swappable",
+    "auto_created",
+    "apps",
+    "default_permissions",
+    "select_on_save",
+    "default_related_name",
+    "required_db_features",
+    "required_db_vendor",
+    "base_manager_name",
+    "default_manager_name",
+    "indexes",
+    "constraints",
+)
+
+
+def normalize_together(option_together: Any) -> tuple[tuple[str, ...], ...]:
+    """Return ``unique_together`` as a tuple of tuples (one tuple of names is allowed)."""
+    try:
+        if not option_together:
+            return ()
+        if not isinstance(option_together, tuple | list):
+            raise TypeError
+        first = option_together[0]
+        if not isinstance(first, tuple | list):
+            option_together = (option_together,)
+        return tuple(tuple(ot) for ot in option_together)
+    except TypeError:
+        return option_together  # type: ignore[no-any-return]
+
+
+def make_immutable_fields_list(name: str, data: Iterable[Any]) -> ImmutableList:
+    """Return ``data`` as a list that refuses to be changed."""
+    return ImmutableList(data, warning=IMMUTABLE_WARNING % name)
+
+
+class Options:
+    """Everything about a model that isn't per-instance: ``Model._meta``."""
+
+    FORWARD_PROPERTIES = {
+        "fields",
+        "many_to_many",
+        "concrete_fields",
+        "local_concrete_fields",
+        "_non_pk_concrete_field_names",
+        "_forward_fields_map",
+        "managers",
+        "managers_map",
+        "base_manager",
+        "default_manager",
+        "db_returning_fields",
+    }
+    REVERSE_PROPERTIES = {"related_objects", "fields_map", "_relation_tree"}
+
+    default_apps: Any = None
+
+    def __init__(self, meta: Any, app_label: str | None = None) -> None:
+        from fastjango.apps import apps
+
+        self._get_fields_cache: dict[Any, Any] = {}
+        self.local_fields: list[Any] = []
+        self.local_many_to_many: list[Any] = []
+        self.private_fields: list[Any] = []
+        self.local_managers: list[Any] = []
+        self.base_manager_name: str | None = None
+        self.default_manager_name: str | None = None
+        self.model_name: str | None = None
+        self.verbose_name: Any = None
+        self.verbose_name_plural: Any = None
+        self.db_table = ""
+        self.db_table_comment = ""
+        self.ordering: list[Any] = []
+        self._ordering_clash = False
+        self.indexes: list[Any] = []
+        self.constraints: list[Any] = []
+        self.unique_together: Any = []
+        self.select_on_save = False
+        self.default_permissions = ("add", "change", "delete", "view")
+        self.permissions: list[tuple[str, str]] = []
+        self.object_name: str | None = None
+        self.app_label = app_label
+        self.get_latest_by: Any = None
+        self.order_with_respect_to: Any = None
+        self.db_tablespace = ""
+        self.required_db_features: list[str] = []
+        self.required_db_vendor: str | None = None
+        self.meta = meta
+        self.pk: Any = None
+        self.auto_field: Any = None
+        self.abstract = False
+        self.managed = True
+        self.proxy = False
+        self.proxy_for_model: Any = None
+        self.concrete_model: Any = None
+        self.swappable: str | None = None
+        self.parents: dict[Any, Any] = {}
+        self.auto_created: Any = False
+        self.related_fkey_lookups: list[Any] = []
+        self.apps = self.default_apps or apps
+        self.default_related_name: str | None = None
+        #: reverse relations pointing at this model, recorded as relations resolve
+        self._related_objects: list[Any] = []
+        self.table: sa.Table | None = None
+        self.model: Any = None
+        self.original_attrs: dict[str, Any] = {}
+
+    # -- names ----------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """Return ``"app_label.ModelName"``."""
+        return f"{self.app_label}.{self.object_name}"
+
+    @property
+    def label_lower(self) -> str:
+        """Return ``"app_label.modelname"``."""
+        return f"{self.app_label}.{self.model_name}"
+
+    @property
+    def app_config(self) -> Any:
+        """Return the AppConfig of the model's app (None if it isn't installed)."""
+        return self.apps.app_configs.get(self.app_label or "")
+
+    @property
+    def verbose_name_raw(self) -> str:
+        """Return the untranslated verbose name."""
+        return str(self.verbose_name)
+
+    def __repr__(self) -> str:
+        return f"<Options for {self.object_name}>"
+
+    def __str__(self) -> str:
+        return self.label_lower
+
+    # -- building ---------------------------------------------------------------
+
+    def contribute_to_class(self, cls: type[Model], name: str) -> None:
+        """Attach to ``cls`` as ``_meta`` and read the ``Meta`` attributes."""
+        from fastjango.db.models.metadata import MAX_NAME_LENGTH
+
+        cls._meta = self
+        self.model = cls
+        self.object_name = cls.__name__
+        self.model_name = self.object_name.lower()
+        self.verbose_name = camel_case_to_spaces(self.object_name)
+        self.original_attrs = {}
+        if self.meta:
+            meta_attrs = self.meta.__dict__.copy()
+            for name_ in self.meta.__dict__:
+                # Ignore private names like __module__ and __doc__.
+                if name_.startswith("_"):
+                    del meta_attrs[name_]
+            for attr_name in DEFAULT_NAMES:
+                if attr_name in meta_attrs:
+                    setattr(self, attr_name, meta_attrs.pop(attr_name))
+                    self.original_attrs[attr_name] = getattr(self, attr_name)
+                elif hasattr(self.meta, attr_name):
+                    setattr(self, attr_name, getattr(self.meta, attr_name))
+                    self.original_attrs[attr_name] = getattr(self, attr_name)
+            self.unique_together = normalize_together(self.unique_together)
+            # Constraints and indexes are copied: each model names its own.
+            if not getattr(cls._meta, "abstract", False):
+                for attr_name in ("constraints", "indexes"):
+                    objs = getattr(self, attr_name, [])
+                    setattr(self, attr_name, self._format_names(objs))
+            if self.verbose_name_plural is None:
+                self.verbose_name_plural = f"{self.verbose_name}s"
+            self._ordering_clash = bool(self.ordering and self.order_with_respect_to)
+            if meta_attrs:
+                raise TypeError(
+                    "'class Meta' got invalid attribute(s): " + ",".join(sorted(meta_attrs))
+                )
+        else:
+            self.verbose_name_plural = f"{self.verbose_name}s"
+        del self.meta
+        if not self.db_table:
+            self.db_table = f"{self.app_label}_{self.model_name}"
+            if len(self.db_table) > MAX_NAME_LENGTH:
+                from fastjango.db.models.metadata import names_digest
+
+                digest = names_digest(self.db_table, length=4)
+                self.db_table = f"{self.db_table[: MAX_NAME_LENGTH - 4]}{digest}"
+
+    def _format_names(self, objs: list[Any]) -> list[Any]:
+        new_objs = []
+        for obj in objs:
+            obj = obj.clone()
+            if getattr(obj, "name", None):
+                obj.name = obj.name % {
+                    "app_label": str(self.app_label).lower(),
+                    "class": str(self.model_name).lower(),
+                }
+            new_objs.append(obj)
+        return new_objs
+
+    def _prepare(self, model: type[Model]) -> None:
+        """Finish the options once every field is attached (add the implicit ``id``)."""
+        if self.order_with_respect_to:
+            query = self.order_with_respect_to
+            try:
+                self.order_with_respect_to = next(
+                    f
+                    for f in self._get_fields(reverse=False)
+                    if f.name == query or f.attname == query
+                )
+            except StopIteration:
+                raise FieldDoesNotExist(
+                    f"{self.object_name} has no field named '{query}'"
+                ) from None
+            self.ordering = ["_order"]
+            if not any(f.name == "_order" for f in self.local_fields):
+                from fastjango.db.models.fields import IntegerField
+
+                model.add_to_class("_order", IntegerField(editable=False))
+        else:
+            self.order_with_respect_to = None
+        if self.pk is None:
+            if self.parents:
+                field = next(iter(self.parents.values()))
+                self.setup_pk(field)
+            else:
+                pk_class = self._get_default_pk_class()
+                auto = pk_class(verbose_name="ID", primary_key=True, auto_created=True)
+                model.add_to_class("id", auto)
+
+    def _get_default_pk_class(self) -> type:
+        from fastjango.conf import settings
+        from fastjango.utils.module_loading import import_string
+
+        pk_class_path = getattr(self.app_config, "default_auto_field", settings.DEFAULT_AUTO_FIELD)
+        if self.app_config and getattr(self.app_config, "_is_default_auto_field_overridden", False):
+            app_config_class = type(self.app_config)
+            source = (
+                f"{app_config_class.__module__}.{app_config_class.__qualname__}.default_auto_field"
+            )
+        else:
+            source = "DEFAULT_AUTO_FIELD"
+        if not pk_class_path:
+            raise ImproperlyConfigured(f"{source} must not be empty.")
+        path = str(pk_class_path).replace("django.db.models", "fastjango.db.models")
+        try:
+            pk_class = import_string(path)
+        except ImportError as e:
+            raise ImproperlyConfigured(
+                f"{source} refers to the module '{pk_class_path}' that could not be imported."
+            ) from e
+        from fastjango.db.models.fields import AutoFieldMixin
+
+        if not (isinstance(pk_class, type) and issubclass(pk_class, AutoFieldMixin)):
+            raise ValueError(
+                f"Primary key '{pk_class_path}' referred by {source} must subclass AutoField."
+            )
+        return pk_class
+
+    def add_manager(self, manager: Any) -> None:
+        """Record a manager declared on this model."""
+        self.local_managers.append(manager)
+        self._expire_cache()
+
+    def add_field(self, field: Any, private: bool = False) -> None:
+        """Record ``field`` (in declaration order) and clear the cached field lists."""
+        if private:
+            self.private_fields.append(field)
+        elif field.is_relation and field.many_to_many:
+            bisect.insort(self.local_many_to_many, field)
+        else:
+            bisect.insort(self.local_fields, field)
+            self.setup_pk(field)
+        # A relation added after the model was ready changes the other model too.
+        if (
+            field.is_relation
+            and field.related_model is not None
+            and not isinstance(field.related_model, str)
+        ):
+            try:
+                field.remote_field.model._meta._expire_cache(forward=False)
+            except AttributeError:
+                pass
+        self._expire_cache()
+
+    def setup_pk(self, field: Any) -> None:
+        """Make ``field`` the primary key if it says so and there is none yet."""
+        if not self.pk and field.primary_key:
+            self.pk = field
+            field.serialize = False
+
+    def add_related_object(self, rel: Any) -> None:
+        """Record a reverse relation (a ``ForeignObjectRel``) that points at this model."""
+        if rel not in self._related_objects:
+            self._related_objects.append(rel)
+        self._expire_cache(forward=False)
+
+    # -- properties ---------------------------------------------------------------
+
+    @property
+    def swapped(self) -> str | None:
+        """Return the model that replaces this one (a swappable setting), or None."""
+        if self.swappable:
+            from fastjango.conf import settings
+
+            swapped_for = getattr(settings, self.swappable, None)
+            if swapped_for:
+                try:
+                    swapped_label, swapped_object = swapped_for.split(".")
+                except ValueError:
+                    return str(swapped_for)
+                if f"{swapped_label}.{swapped_object.lower()}" != self.label_lower:
+                    return str(swapped_for)
+        return None
+
+    def can_migrate(self, connection: Any) -> bool:
+        """Return whether the model's table belongs on ``connection`` (managed, vendor)."""
+        if self.proxy or self.swapped or not self.managed:
+            return False
+        if isinstance(connection, str):
+            from fastjango.db import connections
+
+            connection = connections[connection]
+        if self.required_db_vendor:
+            return bool(self.required_db_vendor == connection.vendor)
+        if self.required_db_features:
+            return all(
+                getattr(connection.features, feat, False) for feat in self.required_db_features
+            )
+        return True
+
+    @cached_property
+    def managers(self) -> ImmutableList:
+        """Return the managers of the model and its abstract parents, in declaration order."""
+        managers = []
+        seen_managers = set()
+        bases = (b for b in self.model.mro() if hasattr(b, "_meta"))
+        for depth, base in enumerate(bases):
+            for manager in base._meta.local_managers:
+                if manager.name in seen_managers:
+                    continue
+                manager = copy.copy(manager)
+                manager.model = self.model
+                seen_managers.add(manager.name)
+                managers.append((depth, manager.creation_counter, manager))
+        return make_immutable_fields_list(
+            "managers", (m[2] for m in sorted(managers, key=lambda m: (m[0], m[1])))
+        )
+
+    @cached_property
+    def managers_map(self) -> dict[str, Any]:
+        """Return the managers by name."""
+        return {manager.name: manager for manager in self.managers}
+
+    @cached_property
+    def base_manager(self) -> Any:
+        """Return the manager used for related-object access (``Meta.base_manager_name``)."""
+        from fastjango.db.models.manager import Manager
+
+        base_manager_name = self.base_manager_name
+        if not base_manager_name:
+            for parent in self.model.mro()[1:]:
+                if hasattr(parent, "_meta"):
+                    base_manager_name = parent._base_manager.name
+                break
+        if base_manager_name:
+            try:
+                return self.managers_map[base_manager_name]
+            except KeyError:
+                raise ValueError(
+                    f"{self.object_name} has no manager named {base_manager_name!r}"
+                ) from None
+        manager = Manager()
+        manager.name = "_base_manager"
+        manager.model = self.model
+        manager.auto_created = True
+        return manager
+
+    @cached_property
+    def default_manager(self) -> Any:
+        """Return ``Meta.default_manager_name``'s manager, or the first declared one."""
+        default_manager_name = self.default_manager_name
+        if not default_manager_name and not self.local_managers:
+            for parent in self.model.mro()[1:]:
+                if hasattr(parent, "_meta"):
+                    default_manager_name = parent._meta.default_manager_name
+                    break
+        if default_manager_name:
+            try:
+                return self.managers_map[default_manager_name]
+            except KeyError:
+                raise ValueError(
+                    f"{self.object_name} has no manager named {default_manager_name!r}"
+                ) from None
+        if self.managers:
+            return self.managers[0]
+        return None
+
+    @cached_property
+    def fields(self) -> ImmutableList:
+        """Return the forward fields that aren't many-to-many (foreign keys included)."""
+
+        def is_not_an_m2m_field(f: Any) -> bool:
+            return not (f.is_relation and f.many_to_many)
+
+        def is_not_a_generic_relation(f: Any) -> bool:
+            return not (f.is_relation and f.one_to_many)
+
+        def is_not_a_generic_foreign_key(f: Any) -> bool:
+            return not (
+                f.is_relation
+                and f.many_to_one
+                and not (hasattr(f.remote_field, "model") and f.remote_field.model)
+            )
+
+        return make_immutable_fields_list(
+            "fields",
+            (
+                f
+                for f in self._get_fields(reverse=False)
+                if is_not_an_m2m_field(f)
+                and is_not_a_generic_relation(f)
+                and is_not_a_generic_foreign_key(f)
+            ),
+        )
+
+    @cached_property
+    def concrete_fields(self) -> ImmutableList:
+        """Return the fields that have a column."""
+        return make_immutable_fields_list("concrete_fields", (f for f in self.fields if f.concrete))
+
+    @cached_property
+    def local_concrete_fields(self) -> ImmutableList:
+        """Return the fields with a column declared on this model."""
+        return make_immutable_fields_list(
+            "local_concrete_fields", (f for f in self.local_fields if f.concrete)
+        )
+
+    @cached_property
+    def many_to_many(self) -> ImmutableList:
+        """Return the many-to-many fields."""
+        return make_immutable_fields_list(
+            "many_to_many",
+            (f for f in self._get_fields(reverse=False) if f.is_relation and f.many_to_many),
+        )
+
+    @cached_property
+    def related_objects(self) -> ImmutableList:
+        """Return the reverse relations to this model (hidden ones only for many-to-many)."""
+        all_related_fields = self._get_fields(forward=False, reverse=True, include_hidden=True)
+        return make_immutable_fields_list(
+            "related_objects",
+            (obj for obj in all_related_fields if not obj.hidden or obj.field.many_to_many),
+        )
+
+    @cached_property
+    def _forward_fields_map(self) -> dict[str, Any]:
+        res: dict[str, Any] = {}
+        for field in self._get_fields(reverse=False):
+            res[field.name] = field
+            # The attname works too: get_field("author_id").
+            try:
+                res[field.attname] = field
+            except AttributeError:
+                pass
+        return res
+
+    @cached_property
+    def fields_map(self) -> dict[str, Any]:
+        """Return every field and reverse relation by name."""
+        res: dict[str, Any] = {}
+        for field in self._get_fields(forward=False, include_hidden=True):
+            res[field.name] = field
+            try:
+                res[field.attname] = field
+            except AttributeError:
+                pass
+        return res
+
+    def get_field(self, field_name: str) -> Any:
+        """Return the field (or reverse relation) named ``field_name``.
+
+        Raise ``FieldDoesNotExist`` otherwise.
+        """
+        try:
+            return self._forward_fields_map[field_name]
+        except KeyError:
+            pass
+        try:
+            return self.fields_map[field_name]
+        except KeyError:
+            raise FieldDoesNotExist(
+                f"{self.object_name} has no field named '{field_name}'"
+            ) from None
+
+    def get_base_chain(self, model: Any) -> list[Any]:
+        """Return the parents from this model up to ``model`` (multi-table inheritance)."""
+        if not self.parents:
+            return []
+        if model in self.parents:
+            return [model]
+        for parent in self.parents:
+            res = parent._meta.get_base_chain(model)
+            if res:
+                res.insert(0, parent)
+                return res  # type: ignore[no-any-return]
+        return []
+
+    def get_parent_list(self) -> list[Any]:
+        """Return every concrete ancestor model."""
+        result: list[Any] = []
+        for parent in self.parents:
+            for ancestor in [parent, *parent._meta.get_parent_list()]:
+                if ancestor not in result:
+                    result.append(ancestor)
+        return result
+
+    def get_ancestor_link(self, ancestor: Any) -> Any:
+        """Return the field that links to ``ancestor``, or None."""
+        if ancestor in self.parents:
+            return self.parents[ancestor]
+        for parent in self.parents:
+            parent_link = parent._meta.get_ancestor_link(ancestor)
+            if parent_link:
+                return self.parents[parent] or parent_link
+        return None
+
+    def get_path_to_parent(self, parent: Any) -> list[Any]:
+        """Return the path to a parent model (empty: no multi-table inheritance)."""
+        return []
+
+    def get_path_from_parent(self, parent: Any) -> list[Any]:
+        """Return the path from a parent model (empty: no multi-table inheritance)."""
+        return []
+
+    def _expire_cache(self, forward: bool = True, reverse: bool = True) -> None:
+        if forward:
+            for cache_key in self.FORWARD_PROPERTIES:
+                self.__dict__.pop(cache_key, None)
+        if reverse and not self.abstract:
+            for cache_key in self.REVERSE_PROPERTIES:
+                self.__dict__.pop(cache_key, None)
+        self._get_fields_cache = {}
+
+    def get_fields(
+        self, include_parents: bool = True, include_hidden: bool = False
+    ) -> ImmutableList:
+        """Return the forward fields and the reverse relations (hidden ones if asked)."""
+        if include_parents is False:
+            include_parents = PROXY_PARENTS  # type: ignore[assignment]
+        return self._get_fields(include_parents=include_parents, include_hidden=include_hidden)
+
+    def _get_fields(
+        self,
+        forward: bool = True,
+        reverse: bool = True,
+        include_parents: Any = True,
+        include_hidden: bool = False,
+        seen_models: Any = None,
+    ) -> ImmutableList:
+        cache_key = (forward, reverse, include_parents, include_hidden, seen_models is None)
+        try:
+            return self._get_fields_cache[cache_key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        fields: list[Any] = []
+        if reverse and not self.proxy:
+            for rel in self._related_objects:
+                if include_hidden or not rel.hidden:
+                    fields.append(rel)
+            if self.proxy_for_model is None and self.concrete_model is not self.model:
+                pass
+        if forward:
+            fields += self.local_fields
+            fields += self.local_many_to_many
+            fields += self.private_fields
+        if self.proxy and self.concrete_model is not None and self.concrete_model is not self.model:
+            fields = list(
+                self.concrete_model._meta._get_fields(
+                    forward, reverse, include_parents, include_hidden
+                )
+            )
+        result = make_immutable_fields_list("get_fields()", fields)
+        self._get_fields_cache[cache_key] = result
+        return result
+
+    @cached_property
+    def total_unique_constraints(self) -> list[Any]:
+        """Return the unconditional UniqueConstraints on plain fields."""
+        from fastjango.db.models.constraints import UniqueConstraint
+
+        return [
+            constraint
+            for constraint in self.constraints
+            if isinstance(constraint, UniqueConstraint)
+            and constraint.condition is None
+            and not constraint.contains_expressions
+        ]
+
+    @cached_property
+    def _property_names(self) -> frozenset[str]:
+        names = set()
+        for klass in self.model.__mro__:
+            for name, value in klass.__dict__.items():
+                if isinstance(value, property):
+                    names.add(name)
+        return frozenset(names)
+
+    @cached_property
+    def _non_pk_concrete_field_names(self) -> frozenset[str]:
+        names = set()
+        for field in self.concrete_fields:
+            if not field.primary_key:
+                names.add(field.name)
+                if field.name != field.attname:
+                    names.add(field.attname)
+        return frozenset(names)
+
+    @cached_property
+    def db_returning_fields(self) -> list[Any]:
+        """Return the fields the database fills on INSERT (auto primary key, db_default)."""
+        return [field for field in self.local_concrete_fields if field.db_returning]

@@ -1,0 +1,140 @@
+"""``bulk_create()``'s INSERTs: batched, with RETURNING and conflict handling per database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from fastjango.db.models import plans
+from fastjango.db.models.constants import OnConflict
+from fastjango.db.models.sql.writes import insert_values
+
+__all__ = ["bulk_insert_plan"]
+
+
+def _insert(
+    connection: Any,
+    table: Any,
+    on_conflict: OnConflict | None,
+    update_fields: Any,
+    unique_fields: Any,
+) -> Any:
+    vendor = connection.vendor
+    if on_conflict is None:
+        return sa.insert(table)
+    if vendor in ("sqlite", "postgresql"):
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        statement: Any = (sqlite.insert if vendor == "sqlite" else postgresql.insert)(table)
+        if on_conflict is OnConflict.IGNORE:
+            return statement.on_conflict_do_nothing()
+        return statement.on_conflict_do_update(
+            index_elements=[table.c[f.attname] for f in unique_fields],
+            set_={f.column: statement.excluded[f.attname] for f in update_fields},
+        )
+    if on_conflict is OnConflict.IGNORE:
+        return sa.insert(table).prefix_with("IGNORE")
+    from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+    upsert = mysql_insert(table)
+    return upsert.on_duplicate_key_update(
+        {f.column: upsert.inserted[f.attname] for f in update_fields}
+    )
+
+
+def _batch_size(
+    connection: Any, fields: Sequence[Any], objs: Sequence[Any], batch_size: int | None
+) -> int:
+    max_params = connection.features.max_query_params
+    size = len(objs)
+    if max_params:
+        size = max(1, max_params // max(1, len(fields)))
+    if batch_size:
+        size = min(size, batch_size)
+    return max(1, size)
+
+
+def bulk_insert_plan(
+    model: Any,
+    objs: Sequence[Any],
+    using: str,
+    batch_size: int | None,
+    on_conflict: OnConflict | None,
+    update_fields: Any,
+    unique_fields: Any,
+) -> plans.Plan[None]:
+    """The plan that INSERTs ``objs`` in batches and sets what the database returns."""
+    from fastjango.db import connections
+
+    connection = connections[using]
+    opts = model._meta
+    table = opts.table
+    fields = list(opts.local_concrete_fields)
+    can_return = (
+        connection.features.can_return_rows_from_bulk_insert
+        and on_conflict is not OnConflict.IGNORE
+    )
+    with_pk = [obj for obj in objs if obj.pk is not None]
+    without_pk = [obj for obj in objs if obj.pk is None]
+    for group, group_fields in (
+        (with_pk, fields),
+        (without_pk, [f for f in fields if f is not opts.auto_field]),
+    ):
+        if not group:
+            continue
+        returning = (
+            [f for f in opts.db_returning_fields if group is without_pk or not f.primary_key]
+            if can_return
+            else []
+        )
+        size = _batch_size(connection, group_fields, group, batch_size)
+        for start in range(0, len(group), size):
+            batch = group[start : start + size]
+            rows = [insert_values(model, obj, group_fields, connection) for obj in batch]
+            statement = _insert(connection, table, on_conflict, update_fields, unique_fields)
+            if returning:
+                statement = statement.returning(
+                    *(table.c[f.attname] for f in returning), sort_by_parameter_order=True
+                )
+            keys = {frozenset(row) for row in rows}
+            plain = len(keys) == 1 and not any(
+                isinstance(value, sa.sql.ClauseElement) for row in rows for value in row.values()
+            )
+            if not rows[0] and plain:
+                # Nothing to set but the defaults: one INSERT per row.
+                results = []
+                for _ in batch:
+                    result = yield plans.Execute(using, statement.values({}))
+                    results.append(result.first() if returning else None)
+            elif plain:
+                result = yield plans.Execute(using, statement, rows)
+                results = list(result.all()) if returning else [None] * len(batch)
+            else:
+                result = yield plans.Execute(
+                    using, statement.values(_uniform(rows, group_fields, model))
+                )
+                results = list(result.all()) if returning else [None] * len(batch)
+            for obj, row in zip(batch, results, strict=False):
+                if row is not None:
+                    for value, field in zip(row, returning, strict=False):
+                        obj.__dict__[field.attname] = value
+        for obj in group:
+            obj._state.adding = False
+            obj._state.db = using
+
+
+def _uniform(rows: list[dict[str, Any]], fields: Sequence[Any], model: Any) -> list[dict[str, Any]]:
+    # A multi-row VALUES needs every column in every row: fill db_default ones.
+    from fastjango.db.models.metadata import server_default
+
+    columns = {key for row in rows for key in row}
+    by_attname = {f.attname: f for f in fields}
+    filled = []
+    for row in rows:
+        full = dict(row)
+        for key in columns - row.keys():
+            full[key] = server_default(by_attname[key])
+        filled.append(full)
+    return filled

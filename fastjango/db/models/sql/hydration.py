@@ -1,0 +1,235 @@
+"""Rows to results: model instances (with ``select_related`` objects), dicts, tuples.
+
+Each factory is built once per evaluation from the compiler's row layout.
+Making an instance is ``cls.__new__`` plus one ``__dict__`` zipped from the
+row; per-field Python runs only for fields with ``from_db_value``, and
+``pre_init``/``post_init`` only when they have receivers.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "FlatValuesListRows",
+    "KlassInfo",
+    "ModelRows",
+    "NamedValuesListRows",
+    "RowFactory",
+    "ValuesListRows",
+    "ValuesRows",
+]
+
+
+class KlassInfo:
+    """Where one model's columns are in a row, and the models joined under it."""
+
+    def __init__(self, model: Any, attnames: list[str], start: int, end: int) -> None:
+        self.model = model
+        self.attnames = attnames
+        self.start = start
+        self.end = end
+        self.related: list[KlassInfo] = []
+        #: the relation that leads here from the parent model (select_related)
+        self.field: Any = None
+        self.reverse = False
+
+
+class RowFactory:
+    """Turn a list of rows into results."""
+
+    def __call__(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        return [self.make(row) for row in rows]
+
+    def make(self, row: Sequence[Any]) -> Any:
+        """Return the result for one row."""
+        raise NotImplementedError(f"{type(self).__name__} must define make(row).")
+
+
+def _instance_builder(info: KlassInfo, db: str) -> Callable[[Sequence[Any]], Any]:
+    from fastjango.db.models.base import Model, ModelState
+    from fastjango.db.models.signals import post_init, pre_init
+
+    model = info.model
+    attnames = tuple(info.attnames)
+    start, end = info.start, info.end
+    converters = [
+        (index, field)
+        for index, field in enumerate(
+            model._meta.get_field(name) if name in model._meta._forward_fields_map else None
+            for name in attnames
+        )
+        if field is not None and hasattr(field, "from_db_value")
+    ]
+    custom_from_db = model.from_db.__func__ is not Model.from_db.__func__  # type: ignore[attr-defined]
+    signals = pre_init.has_listeners(model) or post_init.has_listeners(model)
+    if custom_from_db or signals:
+        # The documented hook and the signals need the full path through __init__.
+        field_names = list(attnames)
+
+        def slow(row: Sequence[Any]) -> Any:
+            values = list(row[start:end])
+            for index, field in converters:
+                values[index] = field.from_db_value(values[index], None, None)
+            return model.from_db(db, field_names, values)
+
+        return slow
+    new = object.__new__
+    state_class = ModelState
+
+    if converters:
+
+        def convert(row: Sequence[Any]) -> Any:
+            values = list(row[start:end])
+            for index, field in converters:
+                values[index] = field.from_db_value(values[index], None, None)
+            obj = new(model)
+            data = dict(zip(attnames, values, strict=False))
+            data["_state"] = state_class(db, False)
+            obj.__dict__ = data
+            return obj
+
+        return convert
+
+    if start == 0:
+
+        def build_first(row: Sequence[Any]) -> Any:
+            obj = new(model)
+            data = dict(zip(attnames, row, strict=False))
+            data["_state"] = state_class(db, False)
+            obj.__dict__ = data
+            return obj
+
+        return build_first
+
+    def build(row: Sequence[Any]) -> Any:
+        obj = new(model)
+        data = dict(zip(attnames, row[start:end], strict=False))
+        data["_state"] = state_class(db, False)
+        obj.__dict__ = data
+        return obj
+
+    return build
+
+
+class _RelatedPopulator:
+    """Build a ``select_related`` object from its columns and cache it on its parent."""
+
+    def __init__(self, info: KlassInfo, db: str) -> None:
+        self.info = info
+        self.build = _instance_builder(info, db)
+        pk_attname = info.model._meta.pk.attname
+        self.pk_index = info.start + info.attnames.index(pk_attname)
+        self.children = [_RelatedPopulator(child, db) for child in info.related]
+        field = info.field
+        if info.reverse:
+            # Reverse one-to-one: cache the related object under its accessor.
+            self.local_setter = field.remote_field.set_cached_value
+            self.remote_setter = field.set_cached_value
+        else:
+            self.local_setter = field.set_cached_value
+            self.remote_setter = field.remote_field.set_cached_value if field.unique else None
+
+    def populate(self, row: Sequence[Any], from_obj: Any) -> None:
+        if row[self.pk_index] is None:
+            obj = None
+        else:
+            obj = self.build(row)
+            for child in self.children:
+                child.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None and self.remote_setter is not None:
+            self.remote_setter(obj, from_obj)
+
+
+class ModelRows(RowFactory):
+    """Rows to model instances, with select_related objects and annotations set."""
+
+    def __init__(
+        self,
+        klass_info: KlassInfo,
+        db: str,
+        annotation_positions: dict[str, int],
+    ) -> None:
+        self.build = _instance_builder(klass_info, db)
+        self.related = [_RelatedPopulator(info, db) for info in klass_info.related]
+        self.annotations = list(annotation_positions.items())
+
+    def __call__(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        if not self.related and not self.annotations:
+            build = self.build
+            return [build(row) for row in rows]
+        return [self.make(row) for row in rows]
+
+    def make(self, row: Sequence[Any]) -> Any:
+        obj = self.build(row)
+        for populator in self.related:
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+
+class ValuesRows(RowFactory):
+    """Rows to dicts (``values()``)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = tuple(names)
+
+    def __call__(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        names = self.names
+        return [dict(zip(names, row, strict=False)) for row in rows]
+
+    def make(self, row: Sequence[Any]) -> Any:
+        return dict(zip(self.names, row, strict=False))
+
+
+class ValuesListRows(RowFactory):
+    """Rows to tuples (``values_list()``), in the order the fields were named."""
+
+    def __init__(self, order: list[int] | None = None) -> None:
+        self.getter = operator.itemgetter(*order) if order and len(order) > 1 else None
+        self.single = order[0] if order and len(order) == 1 else None
+
+    def make(self, row: Sequence[Any]) -> Any:
+        if self.getter is not None:
+            return self.getter(row)
+        if self.single is not None:
+            return (row[self.single],)
+        return tuple(row)
+
+    def __call__(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        if self.getter is None and self.single is None:
+            return [tuple(row) for row in rows]
+        return [self.make(row) for row in rows]
+
+
+class NamedValuesListRows(RowFactory):
+    """Rows to named tuples (``values_list(named=True)``)."""
+
+    def __init__(self, names: list[str], order: list[int] | None = None) -> None:
+        from fastjango.db.models.utils import create_namedtuple_class
+
+        self.row_class = create_namedtuple_class(*names)
+        self.order = order
+
+    def make(self, row: Sequence[Any]) -> Any:
+        if self.order is not None:
+            return self.row_class(*(row[i] for i in self.order))
+        return self.row_class(*row)
+
+
+class FlatValuesListRows(RowFactory):
+    """Rows to single values (``values_list(flat=True)``)."""
+
+    def __init__(self, index: int = 0) -> None:
+        self.index = index
+
+    def __call__(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        index = self.index
+        return [row[index] for row in rows]
+
+    def make(self, row: Sequence[Any]) -> Any:
+        return row[self.index]

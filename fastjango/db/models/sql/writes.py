@@ -1,0 +1,164 @@
+"""INSERT, UPDATE and DELETE statements for models and querysets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
+from fastjango.db.models.expressions import DatabaseDefault
+
+__all__ = ["delete_statement", "insert_statement", "insert_values", "update_statement"]
+
+
+def _connection(using: str) -> Any:
+    from fastjango.db import connections
+
+    return connections[using]
+
+
+def insert_values(
+    model: Any, obj: Any, fields: Sequence[Any], connection: Any, raw: bool = False
+) -> dict[str, Any]:
+    """Return the column values to INSERT for ``obj`` (``db_default`` columns left out)."""
+    from fastjango.db.models.sql.compiler import SQLCompiler
+
+    values: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(obj, field.attname) if raw else field.pre_save(obj, add=True)
+        if isinstance(value, DatabaseDefault):
+            continue
+        if hasattr(value, "resolve_expression"):
+            compiler = SQLCompiler.standalone(model)
+            compiler.connection = connection
+            compiler.vendor = connection.vendor
+            resolved = value.resolve_expression(compiler.query, allow_joins=False, for_save=True)
+            if getattr(resolved, "contains_column_references", False):
+                raise ValueError(
+                    f'Failed to insert expression "{value}" on {field}. F() expressions can only '
+                    "be used to update, not to insert."
+                )
+            if getattr(resolved, "contains_aggregate", False):
+                raise FieldError(
+                    f"Aggregate functions are not allowed in this query ({field.name}={value!r})."
+                )
+            values[field.attname] = compiler.sa(resolved)
+            continue
+        values[field.attname] = field.get_db_prep_save(value, connection)
+    return values
+
+
+def insert_statement(
+    model: Any,
+    objs: Sequence[Any],
+    fields: Sequence[Any],
+    returning_fields: Sequence[Any],
+    using: str,
+    raw: bool = False,
+) -> tuple[Any, list[Any]]:
+    """Return the INSERT of one object and the fields its RETURNING reads back."""
+    connection = _connection(using)
+    table = model._meta.table
+    values = insert_values(model, objs[0], fields, connection, raw)
+    statement = sa.insert(table).values(values)
+    returning = list(returning_fields)
+    if returning and connection.features.can_return_columns_from_insert:
+        statement = statement.returning(*(table.c[f.attname] for f in returning))
+    else:
+        returning = []
+    return statement, returning
+
+
+def _base_condition(query: Any, compiler: Any, table: Any) -> Any:
+    """Return the WHERE of an UPDATE/DELETE; with joins, ``pk IN (subquery)``."""
+    from fastjango.db.models.sql.compiler import SQLCompiler
+
+    joined = len(query.alias_map) > 1
+    if not joined:
+        where = query.where
+        try:
+            return compiler.condition(where)
+        except FullResultSet:
+            return None
+    inner = query.clone()
+    inner.clear_select_clause()
+    inner.add_fields(["pk"])
+    inner.clear_ordering(force=True)
+    select = SQLCompiler(inner, compiler.connection, parent=compiler).as_select()
+    pk = table.c[query.get_meta().pk.attname]
+    if compiler.vendor == "mysql":
+        # MySQL can't read the table it changes in a subquery; a derived table can.
+        derived = select.subquery()
+        return pk.in_(sa.select(list(derived.c)[0]))
+    return pk.in_(select)
+
+
+def update_statement(queryset: Any, values: Sequence[tuple[Any, Any, Any]]) -> Any:
+    """Return the UPDATE setting ``(field, model, value)`` triples on the queryset's rows.
+
+    Return None when the queryset matches nothing.
+    """
+    from fastjango.db.models.sql.compiler import SQLCompiler
+
+    query = queryset.query.chain()
+    connection = _connection(queryset.db)
+    compiler = SQLCompiler(query, connection)
+    table = query.get_meta().table
+    base = query.get_initial_alias()
+    compiler._froms[base] = table
+    compiler._plain_tables.add(query.get_meta().db_table)
+    assignments: dict[Any, Any] = {}
+    for field, _model, value in values:
+        column = table.c[field.attname]
+        if hasattr(value, "resolve_expression"):
+            resolved = value.resolve_expression(query, allow_joins=False, for_save=True)
+            if getattr(resolved, "contains_aggregate", False):
+                raise FieldError(
+                    f"Aggregate functions are not allowed in this query ({field.name}={value!r})."
+                )
+            if getattr(resolved, "contains_over_clause", False):
+                raise FieldError(
+                    f"Window expressions are not allowed in this query ({field.name}={value!r})."
+                )
+            assignments[column] = compiler.sa(resolved)
+        elif hasattr(value, "prepare_database_save"):
+            if field.remote_field:
+                assignments[column] = value.prepare_database_save(field)
+            else:
+                raise TypeError(
+                    f"Tried to update field {field} with a model instance, {value!r}. Use a "
+                    f"value compatible with {field.__class__.__name__}."
+                )
+        else:
+            assignments[column] = field.get_db_prep_save(value, connection=connection)
+    try:
+        condition = _base_condition(query, compiler, table)
+    except EmptyResultSet:
+        return None
+    statement = sa.update(table).values(assignments)
+    if condition is not None:
+        statement = statement.where(condition)
+    return statement
+
+
+def delete_statement(query: Any, using: str) -> Any:
+    """Return the DELETE of the query's rows, or None when it matches nothing."""
+    from fastjango.db.models.sql.compiler import SQLCompiler
+
+    query = query.chain()
+    connection = _connection(using)
+    compiler = SQLCompiler(query, connection)
+    table = query.get_meta().table
+    base = query.get_initial_alias()
+    compiler._froms[base] = table
+    compiler._plain_tables.add(query.get_meta().db_table)
+    try:
+        condition = _base_condition(query, compiler, table)
+    except EmptyResultSet:
+        return None
+    statement = sa.delete(table)
+    if condition is not None:
+        statement = statement.where(condition)
+    return statement
