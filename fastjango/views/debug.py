@@ -172,7 +172,15 @@ def _page(title: str, summary: str, body: str, status_code: int) -> HttpResponse
         "you have <code>DEBUG = True</code> in your FastJango settings file. Change that to "
         "<code>False</code>, and FastJango will display a standard page.</footer></body></html>"
     )
-    return HttpResponse(content, status=status_code, content_type="text/html; charset=utf-8")
+    return HttpResponse(
+        _encode(content), status=status_code, content_type="text/html; charset=utf-8"
+    )
+
+
+def _encode(text: str) -> bytes:
+    # A path or a local may hold lone surrogates (undecodable bytes in a URL): show
+    # them escaped rather than fail to build the page that explains the error.
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _accepts_html(request: HttpRequest) -> bool:
@@ -204,7 +212,7 @@ def technical_500_response(
     if not _accepts_html(request):
         text = "".join(traceback.format_exception(exc_type, exc_value, tb)) if exc_type else ""
         return HttpResponse(
-            f"{name} at {path}\n{message}\n\n{text}",
+            _encode(f"{name} at {path}\n{message}\n\n{text}"),
             status=status_code,
             content_type="text/plain; charset=utf-8",
         )
@@ -297,7 +305,9 @@ def technical_404_response(request: HttpRequest, exception: BaseException) -> Ht
             lines.append(f"The current path, {path}, didn't match any of these.")
         else:
             lines.append(reason or "No URL pattern matched.")
-        return HttpResponse("\n".join(lines), status=404, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _encode("\n".join(lines)), status=404, content_type="text/plain; charset=utf-8"
+        )
     patterns = "".join(
         "<li><code>"
         + html.escape(" ".join(_pattern_text(p) for p in pattern_list))
