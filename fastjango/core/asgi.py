@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import fastjango
 from fastjango.conf import settings
@@ -34,6 +34,25 @@ class FastJangoApp(FastAPI):
     """
 
     dispatcher: URLDispatcher
+    _telemetry_off: bool | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # FastAPI asks its native telemetry whether it is on (environment variables)
+        # on every request; the answer can't change while the process runs, so ask
+        # once. With telemetry on, FastAPI's own path runs unchanged.
+        telemetry_off = self._telemetry_off
+        if telemetry_off is None:
+            telemetry = getattr(self, "_native_telemetry", None)
+            telemetry_off = self._telemetry_off = telemetry is None or not telemetry.enabled()
+        if not telemetry_off or scope["type"] == "lifespan":
+            await super().__call__(scope, receive, send)
+            return
+        if self.root_path:
+            scope["root_path"] = self.root_path
+        scope["app"] = self
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
+        await self.middleware_stack(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
         self.dispatcher.finalize()
