@@ -47,6 +47,8 @@ def register_serializer(
     format: str, serializer_module: str, serializers: dict[str, ModuleType] | None = None
 ) -> None:
     """Register a format's module (dotted path) under ``format``."""
+    if serializers is None and not _serializers:
+        _load_serializers()
     module = importlib.import_module(serializer_module)
     target = _serializers if serializers is None else serializers
     target[format] = module

@@ -75,7 +75,7 @@ class Aggregate(Func):
                 if getattr(query.annotations[ref], "is_summary", False):
                     raise FieldError(f"Cannot compute {c.name}('{ref}'): '{ref}' is an aggregate")
         elif not self.is_summary:
-            expressions = super(Aggregate, c).get_source_expressions()[:-1]
+            expressions = super(Aggregate, c).get_source_expressions()
             for index, expr in enumerate(expressions):
                 if getattr(expr, "contains_aggregate", False):
                     before = self.get_source_expressions()[index]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from fastjango.core.exceptions import EmptyResultSet
-from fastjango.db.models.expressions import Expression, Func, Value, native_as_sql
+from fastjango.db.models.expressions import Expression, Func, RawSQL, Value, native_as_sql
 from fastjango.db.models.fields import (
     BooleanField,
     CharField,
@@ -409,6 +409,10 @@ class In(BuiltinLookup):
                 except EmptyResultSet:
                     raise EmptyResultSet from None
                 return lhs.in_(select)
+            if isinstance(self.rhs, RawSQL):
+                # A raw SQL subquery: the operator groups it in parentheses.
+                raw = compiler.from_django_sql(self.rhs.sql, self.rhs.params, self.rhs)
+                return lhs.op("IN", is_comparison=True)(raw)
             return lhs.in_(compiler.sa(self.rhs))
         try:
             values = OrderedSet(self.rhs)

@@ -1254,8 +1254,8 @@ class QuerySet(AltersData, Generic[_T]):
         clone = self._chain()
         if expressions:
             clone = clone.annotate(**expressions)
-        clone._fields = fields + tuple(expressions)
-        clone.query.set_values(fields + tuple(expressions))
+        clone._fields = fields
+        clone.query.set_values(fields)
         return clone
 
     def values(self, *fields: Any, **expressions: Any) -> QuerySet[dict[str, Any]]:

@@ -7,6 +7,7 @@ tests can check FastJango against a database Django created.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 __all__ = ["DATA", "django_ddl"]
 
@@ -72,7 +73,7 @@ _TABLES = [
 ]
 
 #: rows to insert, as (table, {column: value})
-DATA = [
+DATA: list[tuple[str, dict[str, Any]]] = [
     ("django_content_type", {"app_label": "polls", "model": "question"}),
     (
         "auth_permission",

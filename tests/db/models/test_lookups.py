@@ -23,16 +23,31 @@ def entries(using: str) -> dict[str, Entry]:
     paul = Author.objects.create(name="Paul", email="paul@example.com")
     result = {
         "lennon": Entry.objects.create(
-            blog=beatles, headline="Lennon speaks", body_text="Hello", rating=5,
-            pub_date=datetime.date(2008, 3, 1), number_of_comments=10, number_of_pingbacks=2,
+            blog=beatles,
+            headline="Lennon speaks",
+            body_text="Hello",
+            rating=5,
+            pub_date=datetime.date(2008, 3, 1),
+            number_of_comments=10,
+            number_of_pingbacks=2,
         ),
         "paul": Entry.objects.create(
-            blog=beatles, headline="Paul news", body_text="Bye", rating=2,
-            pub_date=datetime.date(2007, 6, 15), number_of_comments=1, number_of_pingbacks=5,
+            blog=beatles,
+            headline="Paul news",
+            body_text="Bye",
+            rating=2,
+            pub_date=datetime.date(2007, 6, 15),
+            number_of_comments=1,
+            number_of_pingbacks=5,
         ),
         "cheddar": Entry.objects.create(
-            blog=cheese, headline="Cheddar 50% off", body_text="Cheese", rating=4,
-            pub_date=datetime.date(2008, 12, 31), number_of_comments=4, number_of_pingbacks=4,
+            blog=cheese,
+            headline="Cheddar 50% off",
+            body_text="Cheese",
+            rating=4,
+            pub_date=datetime.date(2008, 12, 31),
+            number_of_comments=4,
+            number_of_pingbacks=4,
         ),
     }
     result["lennon"].authors.add(lennon, paul)
@@ -140,7 +155,9 @@ def test_datetime_lookups_in_current_time_zone(using: str) -> None:
     if using == "mysql":
         loaded = connections[using].execute("SELECT COUNT(*) FROM mysql.time_zone_name").scalar()
         if not loaded:
-            pytest.skip("MySQL needs its time zone tables loaded (mysql_tzinfo_to_sql), as in Django.")
+            pytest.skip(
+                "MySQL needs its time zone tables loaded (mysql_tzinfo_to_sql), as in Django."
+            )
 
     start = datetime.datetime(2021, 7, 4, 23, 30, tzinfo=datetime.UTC)
     Event.objects.create(name="e", start=start)
@@ -205,7 +222,9 @@ def test_q_combinations(entries: dict[str, Entry]) -> None:
         "Cheddar 50% off"
     ]
     assert headlines(
-        Entry.objects.filter(Q(headline__startswith="Paul") | Q(blog__name="Cheddar Talk"), rating__gt=1)
+        Entry.objects.filter(
+            Q(headline__startswith="Paul") | Q(blog__name="Cheddar Talk"), rating__gt=1
+        )
     ) == ["Cheddar 50% off", "Paul news"]
     assert headlines(Entry.objects.filter(Q())) == headlines(Entry.objects.all())
     assert headlines(Entry.objects.exclude(Q(rating=5) | Q(rating=4))) == ["Paul news"]
@@ -215,11 +234,13 @@ def test_f_in_filters(entries: dict[str, Entry]) -> None:
     assert headlines(Entry.objects.filter(number_of_comments__gt=F("number_of_pingbacks"))) == [
         "Lennon speaks"
     ]
-    assert headlines(
-        Entry.objects.filter(number_of_comments__gt=F("number_of_pingbacks") * 2)
-    ) == ["Lennon speaks"]
+    assert headlines(Entry.objects.filter(number_of_comments__gt=F("number_of_pingbacks") * 2)) == [
+        "Lennon speaks"
+    ]
     assert headlines(Entry.objects.filter(authors__name=F("blog__name"))) == []
-    assert headlines(Entry.objects.filter(rating__lt=F("number_of_comments") + F("number_of_pingbacks"))) == [
+    assert headlines(
+        Entry.objects.filter(rating__lt=F("number_of_comments") + F("number_of_pingbacks"))
+    ) == [
         "Cheddar 50% off",
         "Lennon speaks",
         "Paul news",

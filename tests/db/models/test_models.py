@@ -7,7 +7,9 @@ import pickle
 import pytest
 
 from fastjango.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from fastjango.db import DatabaseError, models
+from fastjango.db import DatabaseError, connections, models
+from fastjango.db.transaction import TransactionManagementError
+from tests.db.models.conftest import CURRENT_ALIAS
 from tests.db.models.models_fields import Article, LiveArticle, Student, Teacher
 from tests.db.models.models_queries import Author, Blog, Entry
 from tests.db.models.models_relations import Membership, Person
@@ -263,9 +265,27 @@ def test_get_next_and_previous_by_date() -> None:
     import datetime
 
     blog = Blog.objects.create(name="b", tagline="")
-    e1 = Entry.objects.create(blog=blog, headline="1", body_text="", pub_date=datetime.date(2020, 1, 1))
-    e2 = Entry.objects.create(blog=blog, headline="2", body_text="", pub_date=datetime.date(2021, 1, 1))
+    e1 = Entry.objects.create(
+        blog=blog, headline="1", body_text="", pub_date=datetime.date(2020, 1, 1)
+    )
+    e2 = Entry.objects.create(
+        blog=blog, headline="2", body_text="", pub_date=datetime.date(2021, 1, 1)
+    )
     assert e1.get_next_by_pub_date() == e2
     assert e2.get_previous_by_pub_date() == e1
     with pytest.raises(Entry.DoesNotExist):
         e2.get_next_by_pub_date()
+
+
+def test_select_for_update_outside_transaction(orm_alias: str) -> None:
+
+    token = CURRENT_ALIAS.set(orm_alias)
+    try:
+        qs = Blog.objects.select_for_update()
+        if connections[orm_alias].features.has_select_for_update:
+            with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+                list(qs)
+        else:
+            assert list(qs) is not None
+    finally:
+        CURRENT_ALIAS.reset(token)

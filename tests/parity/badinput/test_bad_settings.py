@@ -124,3 +124,12 @@ def test_templates_must_be_a_list() -> None:
         pytest.raises(ImproperlyConfigured, match="The TEMPLATES setting must be a list of dicts"),
     ):
         engines.all()
+
+
+def test_referrer_policy_of_the_wrong_type_is_an_error_not_a_crash() -> None:
+    with override_settings(
+        SECURE_REFERRER_POLICY=5,
+        MIDDLEWARE=["fastjango.middleware.security.SecurityMiddleware"],
+    ):
+        messages = run_checks(include_deployment_checks=True)
+    assert "security.E023" in {message.id for message in messages}

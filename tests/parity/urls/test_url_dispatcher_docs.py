@@ -9,6 +9,7 @@ import pytest
 
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.http import Http404, HttpRequest
+from fastjango.template.loader import get_template
 from fastjango.test import Client, override_settings
 from fastjango.urls import (
     NoReverseMatch,
@@ -190,6 +191,11 @@ def test_url_namespaces_and_current_app(client: Client) -> None:
     assert text(client, "/publisher-polls/") == (
         "/publisher-polls/1/ /publisher-polls/ /publisher-polls/2/"
     )
+    # request.current_app wins over the namespace the URL matched in, as in {% url %}.
+    request = HttpRequest()
+    request.current_app = "author-polls"  # type: ignore[attr-defined]
+    template = get_template("parity/polls_links.html")
+    assert template.render({}, request).strip() == "/author-polls/ /author-polls/2/"
     # Outside a request the last deployed instance is the default.
     assert reverse("polls:index") == "/publisher-polls/"
     assert reverse("polls:index", current_app="author-polls") == "/author-polls/"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fastjango.test import override_settings
-from fastjango.utils import dateformat, formats, text, timezone
+from fastjango.utils import dateformat, dateparse, formats, text, timezone
 from fastjango.utils.datastructures import MultiValueDict, MultiValueDictKeyError
 from fastjango.utils.encoding import (
     escape_uri_path,
@@ -286,3 +286,132 @@ def test_multivaluedict() -> None:
         d["lastname"]
     d.appendlist("name", "Jacob")
     assert d.dict() == {"name": "Jacob", "position": "Developer"}
+
+
+# -- dateparse -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2012-04-23", datetime.date(2012, 4, 23)),
+        ("2012-4-9", datetime.date(2012, 4, 9)),
+        ("20120423", datetime.date(2012, 4, 23)),
+        ("2012423", None),
+        ("not a date", None),
+    ],
+)
+def test_parse_date(value: str, expected: datetime.date | None) -> None:
+    assert dateparse.parse_date(value) == expected
+
+
+def test_parse_date_refuses_impossible_dates() -> None:
+    with pytest.raises(ValueError):
+        dateparse.parse_date("2012-02-30")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("09:15:00", datetime.time(9, 15)),
+        ("10:10", datetime.time(10, 10)),
+        ("10:20:30.400", datetime.time(10, 20, 30, 400000)),
+        ("10:20:30,400", datetime.time(10, 20, 30, 400000)),
+        ("4:8:16", datetime.time(4, 8, 16)),
+        ("00:05:23+04:00", datetime.time(0, 5, 23)),  # the offset is dropped
+        ("091500", datetime.time(9, 15)),
+        ("10:20:30.4000001", datetime.time(10, 20, 30, 400000)),
+        ("9", None),
+    ],
+)
+def test_parse_time(value: str, expected: datetime.time | None) -> None:
+    assert dateparse.parse_time(value) == expected
+
+
+def test_parse_time_refuses_impossible_times() -> None:
+    with pytest.raises(ValueError):
+        dateparse.parse_time("25:50")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2012-04-23T09:15:00", datetime.datetime(2012, 4, 23, 9, 15)),
+        ("2012-4-9 4:8:16", datetime.datetime(2012, 4, 9, 4, 8, 16)),
+        (
+            "2012-04-23T09:15:00Z",
+            datetime.datetime(2012, 4, 23, 9, 15, tzinfo=datetime.UTC),
+        ),
+        (
+            "2012-4-9 4:8:16-0320",
+            datetime.datetime(2012, 4, 9, 4, 8, 16, tzinfo=timezone.get_fixed_timezone(-200)),
+        ),
+        (
+            "2012-04-23T10:20:30.400+02:30",
+            datetime.datetime(
+                2012, 4, 23, 10, 20, 30, 400000, tzinfo=timezone.get_fixed_timezone(150)
+            ),
+        ),
+        (
+            "2012-04-23T10:20:30,400-02",
+            datetime.datetime(
+                2012, 4, 23, 10, 20, 30, 400000, tzinfo=timezone.get_fixed_timezone(-120)
+            ),
+        ),
+        (
+            "2012-04-23T10:20:30.400 +0230",
+            datetime.datetime(
+                2012, 4, 23, 10, 20, 30, 400000, tzinfo=timezone.get_fixed_timezone(150)
+            ),
+        ),
+        ("2012-4-9 4:8:16Z", datetime.datetime(2012, 4, 9, 4, 8, 16, tzinfo=datetime.UTC)),
+        ("20120423091500", None),
+        ("nonsense", None),
+    ],
+)
+def test_parse_datetime(value: str, expected: datetime.datetime | None) -> None:
+    assert dateparse.parse_datetime(value) == expected
+
+
+def test_parse_datetime_refuses_impossible_datetimes() -> None:
+    with pytest.raises(ValueError):
+        dateparse.parse_datetime("2012-02-30 09:50")
+    with pytest.raises(ValueError):
+        dateparse.parse_datetime("2012-04-56T09:15:90")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("30", datetime.timedelta(seconds=30)),
+        ("15:30", datetime.timedelta(minutes=15, seconds=30)),
+        ("10:15:30", datetime.timedelta(hours=10, minutes=15, seconds=30)),
+        ("4 15:30", datetime.timedelta(days=4, minutes=15, seconds=30)),
+        ("4 10:15:30", datetime.timedelta(days=4, hours=10, minutes=15, seconds=30)),
+        ("15:30.1", datetime.timedelta(minutes=15, seconds=30, milliseconds=100)),
+        ("15:30,000001", datetime.timedelta(minutes=15, seconds=30, microseconds=1)),
+        ("-4 15:30", datetime.timedelta(days=-4, minutes=15, seconds=30)),
+        ("-172800", datetime.timedelta(days=-2)),
+        ("-15:30", datetime.timedelta(minutes=-15, seconds=-30)),
+        ("-1:15:30", datetime.timedelta(hours=-1, minutes=-15, seconds=-30)),
+        (str(datetime.timedelta(days=3, hours=4, seconds=6)), datetime.timedelta(3, 14406)),
+        ("1 day 0:00:01", datetime.timedelta(days=1, seconds=1)),
+        ("3 days 04:05:06", datetime.timedelta(days=3, hours=4, minutes=5, seconds=6)),
+        ("-1 day -0:00:01", datetime.timedelta(days=-1, seconds=-1)),
+        ("-4 days -15:00:30", datetime.timedelta(days=-4, hours=-15, seconds=-30)),
+        ("P4Y", None),
+        ("P4W", None),
+        ("P4D", datetime.timedelta(days=4)),
+        ("-P1D", datetime.timedelta(days=-1)),
+        ("P0.5D", datetime.timedelta(hours=12)),
+        ("PT5H", datetime.timedelta(hours=5)),
+        ("PT5M", datetime.timedelta(minutes=5)),
+        ("PT5S", datetime.timedelta(seconds=5)),
+        ("PT0.000005S", datetime.timedelta(microseconds=5)),
+        ("P4DT1H15M20S", datetime.timedelta(days=4, hours=1, minutes=15, seconds=20)),
+        ("-P4DT1H", datetime.timedelta(days=-4, hours=-1)),
+        ("nonsense", None),
+    ],
+)
+def test_parse_duration(value: str, expected: datetime.timedelta | None) -> None:
+    assert dateparse.parse_duration(value) == expected

@@ -157,7 +157,7 @@ class Command(BaseCommand):
                     progress_output = self.stdout
                     object_count = sum(get_objects(count_only=True))
             else:
-                self.stdout.ending = None
+                self.stdout.ending = ""
                 stream = self.stdout
             serializers.serialize(
                 fmt,

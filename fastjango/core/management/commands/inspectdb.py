@@ -42,7 +42,7 @@ def _is_auto(column: dict[str, Any], vendor: str, pk: list[str]) -> bool:
     if vendor == "sqlite":
         # An INTEGER PRIMARY KEY is the rowid: it always numbers itself.
         return True
-    return bool(column.get("autoincrement") is True or column.get("identity"))
+    return column.get("autoincrement") is True or column.get("identity") is not None
 
 
 def field_type(
@@ -64,7 +64,7 @@ def field_type(
         return ("SmallAutoField" if auto else "SmallIntegerField"), params, notes
     if isinstance(type_, sa.Integer):
         return ("AutoField" if auto else "IntegerField"), params, notes
-    if isinstance(type_, sa.Interval):
+    if isinstance(type_, sa.Interval) or type_name == "INTERVAL":
         return "DurationField", params, notes
     if isinstance(type_, sa.Uuid) or type_name == "UUID":
         return "UUIDField", params, notes

@@ -146,7 +146,7 @@ class Command(BaseCommand):
         self.objs_with_deferred_fields: list[Any] = []
         connection = connections[self.using]
         found = [(label, self.find_fixtures(label)) for label in fixture_labels]
-        self._relax_foreign_keys(connection, True)
+        restore = self._relax_foreign_keys(connection)
         try:
             for _label, fixture_files in found:
                 for path, fixture_dir, fixture_name in fixture_files:
@@ -157,7 +157,8 @@ class Command(BaseCommand):
                 except Exception as exc:
                     raise CommandError(f"Problem installing fixtures: {_one_line(exc)}") from exc
         finally:
-            self._relax_foreign_keys(connection, False)
+            if restore is not None:
+                restore()
         self._check_foreign_keys(connection)
         if self.loaded_object_count > 0:
             self.reset_sequences(connection)
@@ -165,6 +166,8 @@ class Command(BaseCommand):
     def load_file(self, path: str, fixture_dir: str, fixture_name: str) -> None:
         """Load one fixture file."""
         _, ser_fmt, cmp_fmt = self.parse_name(os.path.basename(path))
+        # find_fixtures() only returns names that end in a known format.
+        assert ser_fmt is not None
         if path == READ_STDIN:
             stream: Any = sys.stdin
         else:
@@ -310,15 +313,23 @@ class Command(BaseCommand):
 
     # -- integrity --------------------------------------------------------------
 
-    def _relax_foreign_keys(self, connection: Any, relax: bool) -> None:
-        # Fixtures may list children before parents; the check comes at the end.
+    def _relax_foreign_keys(self, connection: Any) -> Any:
+        """Let fixtures list children before parents; return how to undo it, if needed.
+
+        The references are checked at the end instead. SQLite's and
+        PostgreSQL's settings last until the transaction ends; MySQL's is per
+        session, so it is switched back on the same connection.
+        """
         with connection.connect() as conn:
             if connection.vendor == "sqlite":
-                conn.exec_driver_sql(f"PRAGMA defer_foreign_keys = {'ON' if relax else 'OFF'}")
-            elif connection.vendor == "postgresql" and relax:
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            elif connection.vendor == "postgresql":
                 conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
             elif connection.vendor == "mysql":
-                conn.exec_driver_sql(f"SET FOREIGN_KEY_CHECKS = {0 if relax else 1}")
+                conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
+                # The block's connection, even when an error has spoilt the transaction.
+                return lambda: conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
+        return None
 
     def _check_foreign_keys(self, connection: Any) -> None:
         for model in self.models:

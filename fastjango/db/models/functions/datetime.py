@@ -527,6 +527,9 @@ class TruncTime(TruncBase):
         if compiler.vendor == "sqlite":
             return sa.func.fj_datetime_cast_time(element, tzname, type_=self.sa_type())
         local = _in_zone(compiler, element, tzname)
+        if compiler.vendor == "mysql":
+            # CAST(... AS TIME) drops the microseconds on MySQL; TIME() keeps them.
+            return sa.func.time(local, type_=self.sa_type())
         return sa.type_coerce(sa.cast(local, sa.Time()), self.sa_type())
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from fastjango.db.models.expressions import Func
+from fastjango.db.models.expressions import Func, Value
 from fastjango.db.models.fields import DecimalField, FloatField, IntegerField
 from fastjango.db.models.lookups import Transform
 
@@ -198,6 +198,14 @@ class Round(Transform):
         super().__init__(expression, precision, **extra)
 
     def as_sqlalchemy(self, compiler: SQLCompiler) -> Any:
+        precision_expr = self.source_expressions[1]
+        if (
+            compiler.vendor == "sqlite"
+            and isinstance(precision_expr, Value)
+            and isinstance(precision_expr.value, int)
+            and precision_expr.value < 0
+        ):
+            raise ValueError("SQLite does not support negative precision.")
         expression, precision = (compiler.sa(a) for a in self.source_expressions)
         if compiler.vendor == "postgresql":
             field = self.source_expressions[0]._output_field_or_none

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastjango.db.models.expressions import Func
 from fastjango.db.models.fields import FloatField, IntegerField
+from fastjango.db.utils import NotSupportedError
+
+if TYPE_CHECKING:
+    from fastjango.db.models.sql.compiler import SQLCompiler
 
 __all__ = [
     "CumeDist",
@@ -66,6 +70,17 @@ class LagLeadFunction(Func):
     def _resolve_output_field(self) -> Any:
         sources = self.get_source_expressions()
         return sources[0].output_field
+
+    def as_sqlalchemy(self, compiler: SQLCompiler) -> Any:
+        if (
+            len(self.source_expressions) == 3
+            and compiler.vendor == "mysql"
+            and getattr(compiler.connection, "mysql_is_mariadb", False)
+        ):
+            raise NotSupportedError(
+                f"MariaDB's {self.function}() takes no default; wrap it in Coalesce() instead."
+            )
+        return super().as_sqlalchemy(compiler)
 
 
 class Lag(LagLeadFunction):

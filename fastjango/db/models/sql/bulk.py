@@ -95,9 +95,9 @@ def bulk_insert_plan(
             rows = [insert_values(model, obj, group_fields, connection) for obj in batch]
             statement = _insert(connection, table, on_conflict, update_fields, unique_fields)
             if returning:
-                statement = statement.returning(
-                    *(table.c[f.attname] for f in returning), sort_by_parameter_order=True
-                )
+                # One multi-row VALUES statement (as Django sends) returns the rows in
+                # the order given, without an executemany round trip per batch.
+                statement = statement.returning(*(table.c[f.attname] for f in returning))
             keys = {frozenset(row) for row in rows}
             plain = len(keys) == 1 and not any(
                 isinstance(value, sa.sql.ClauseElement) for row in rows for value in row.values()
@@ -108,7 +108,7 @@ def bulk_insert_plan(
                 for _ in batch:
                     result = yield plans.Execute(using, statement.values({}))
                     results.append(result.first() if returning else None)
-            elif plain:
+            elif plain and not returning:
                 result = yield plans.Execute(using, statement, rows)
                 results = list(result.all()) if returning else [None] * len(batch)
             else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.dialects.postgresql import distinct_on as pg_distinct_on
 
 from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
 from fastjango.db.models.constants import LOOKUP_SEP
@@ -534,6 +535,16 @@ class SQLCompiler:
         frm = self.build_from()
         if frm is not None:
             stmt = stmt.select_from(frm)
+        if self.parent is not None:
+            # SQLAlchemy auto-correlates with the enclosing SELECT only; OuterRef(OuterRef())
+            # reads tables further out.
+            outer: list[Any] = []
+            ancestor: SQLCompiler | None = self.parent
+            while ancestor is not None:
+                outer.extend(ancestor._froms.values())
+                ancestor = ancestor.parent
+            if outer:
+                stmt = stmt.correlate(*outer)
         if where_sa is not None:
             stmt = stmt.where(where_sa)
         if group_by:
@@ -548,7 +559,7 @@ class SQLCompiler:
                     raise NotSupportedError(
                         "DISTINCT ON fields is not supported by this database backend"
                     )
-                stmt = stmt.distinct(*self._distinct_columns())
+                stmt = stmt.ext(pg_distinct_on(*self._distinct_columns()))
             else:
                 stmt = stmt.distinct()
         if with_limits:

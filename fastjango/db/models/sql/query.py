@@ -20,6 +20,7 @@ from fastjango.db.models.expressions import (
     Col,
     F,
     OuterCol,
+    OuterRef,
     Ref,
     ResolvedOuterRef,
     Value,
@@ -1095,13 +1096,24 @@ class Query(BaseExpression):
         if not aggregate_exprs:
             raise TypeError("aggregate() needs at least one aggregate expression.")
         aggregates: dict[str, Any] = {}
-        for alias, aggregate_expr in aggregate_exprs.items():
-            aggregate = aggregate_expr.resolve_expression(
-                self, allow_joins=True, reuse=None, summarize=True
-            )
-            if not getattr(aggregate, "contains_aggregate", False):
-                raise TypeError(f"{alias} is not an aggregate expression")
-            aggregates[alias] = aggregate
+        saved = (self.annotations, self.annotation_select_mask)
+        inline: dict[Any, Any] = {}
+        try:
+            for alias, aggregate_expr in aggregate_exprs.items():
+                aggregate = aggregate_expr.resolve_expression(
+                    self, allow_joins=True, reuse=None, summarize=True
+                )
+                if not getattr(aggregate, "contains_aggregate", False):
+                    raise TypeError(f"{alias} is not an aggregate expression")
+                # Later expressions may use this one (``F("total") * 2``): inline it.
+                aggregate = aggregate.replace_expressions(inline)
+                self.annotations = {**self.annotations, alias: aggregate}
+                if self.annotation_select_mask is not None:
+                    self.annotation_select_mask = [*self.annotation_select_mask, alias]
+                inline[Ref(alias, aggregate)] = aggregate
+                aggregates[alias] = aggregate
+        finally:
+            self.annotations, self.annotation_select_mask = saved
         _, having = self.where.split_having()
         has_existing_aggregation = (
             any(getattr(a, "contains_aggregate", True) for a in self.annotations.values())
@@ -1395,6 +1407,9 @@ def _gen_cols_no_refs(exprs: Iterable[Any]) -> Iterator[Col]:
 
 def _replace_outer(node: Any, outer: Query, depth: int) -> Any:
     """Return ``node`` with ``ResolvedOuterRef``s at ``depth`` resolved against ``outer``."""
+    if isinstance(node, OuterRef):
+        # OuterRef(OuterRef(...)): one level is used up by each enclosing query.
+        return node.resolve_expression()
     if isinstance(node, ResolvedOuterRef):
         if depth == 1:
             col = F(node.name).resolve_expression(outer, allow_joins=True, reuse=None)
