@@ -14,29 +14,15 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from fastjango.utils import html as html_utils
+
 __all__ = ["Element", "HTMLParseError", "RootElement", "parse_html"]
 
 _WHITESPACE = re.compile(r"[\t\n\f\r ]+")
 
-# Elements that never have content, so never an end tag.
-VOID_ELEMENTS = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    }
-)
+# Elements that never have content, so never an end tag: the same set Django's
+# HTML utilities use.
+VOID_ELEMENTS = html_utils.VOID_ELEMENTS
 
 # Attributes whose presence is their meaning: checked, checked="" and checked="checked".
 BOOLEAN_ATTRIBUTES = frozenset(
