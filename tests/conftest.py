@@ -6,7 +6,7 @@ import pytest
 
 os.environ.setdefault("FASTJANGO_SETTINGS_MODULE", "tests.settings")
 
-import fastjango  # noqa: E402 - settings must be named first
+import fastjango
 
 fastjango.setup()
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from fastjango.urls import include, path
-
 from tests.core import sample_views as v
 
 urlpatterns = [

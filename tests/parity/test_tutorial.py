@@ -34,7 +34,7 @@ def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Completed
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
     assert result.returncode == 0, (args, result.stdout, result.stderr)
     return result

@@ -111,7 +111,7 @@ class DatabaseWrapper(BaseDatabaseWrapper):
             options.pop("ssl", None)
             options["options"] = f"{options.get('options', '')} {extra}".strip()
             return options
-        import asyncpg  # type: ignore[import-untyped]
+        import asyncpg
 
         accepted = inspect.signature(asyncpg.connect).parameters
         args: dict[str, Any] = {}
