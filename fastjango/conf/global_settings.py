@@ -168,3 +168,12 @@ DEBUG_PROPAGATE_EXCEPTIONS = False
 # The signer class for HttpResponse.set_signed_cookie() / HttpRequest.get_signed_cookie().
 SIGNING_BACKEND = "fastjango.core.signing.TimestampSigner"
 # --- end of signing ---
+
+# --- migrations and fixtures (fastjango.db.migrations, dumpdata/loaddata) ---
+# App label -> module holding that app's migrations; None turns an app's migrations off.
+MIGRATION_MODULES: dict[str, str | None] = {}
+# Folders loaddata looks for fixtures in, besides each app's fixtures/ folder.
+FIXTURE_DIRS: list[str] = []
+# Format name -> module providing Serializer and Deserializer, added to the built-in ones.
+SERIALIZATION_MODULES: dict[str, str] | None = None
+# --- end of migrations and fixtures ---

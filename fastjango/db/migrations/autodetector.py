@@ -10,6 +10,7 @@ added, splits the operations per app and works out the cross-app
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,41 @@ def drop_doomed_details(operations: list[ops.MigrateOperation]) -> None:
     operations[:] = kept
 
 
+def defer_forward_foreign_keys(
+    operations: list[ops.MigrateOperation],
+) -> list[ops.MigrateOperation]:
+    """Add a new table's foreign keys to tables created after it once those exist.
+
+    Two new models that point at each other can't both be created with their
+    foreign keys; as Django does, the later key is added in a second step.
+    Return the operations added (the downgrade drops those keys first).
+    """
+    created = {
+        op.table_name: index
+        for index, op in enumerate(operations)
+        if isinstance(op, ops.CreateTableOp)
+    }
+    later: list[ops.MigrateOperation] = []
+    for index, operation in enumerate(operations):
+        if not isinstance(operation, ops.CreateTableOp):
+            continue
+        kept = []
+        for item in operation.columns or []:
+            if isinstance(item, sa.ForeignKeyConstraint):
+                targets = _fk_tables(item) - {operation.table_name}
+                if any(created.get(target, -1) > index for target in targets):
+                    later.append(
+                        ops.ModifyTableOps(
+                            operation.table_name, [ops.CreateForeignKeyOp.from_constraint(item)]
+                        )
+                    )
+                    continue
+            kept.append(item)
+        operation.columns = kept
+    operations.extend(later)
+    return later
+
+
 def _mark_helper(operation: ops.MigrateOperation) -> None:
     # Helper operations (fills, index details of a new table) are written to the
     # file but not listed or used to name the migration.
@@ -361,7 +397,12 @@ class MigrationAutodetector:
     def _detect(self, conn: Connection, scope: set[str], history: History) -> dict[str, AppChanges]:
         context = self._context(conn, scope, history)
         metadatas = context.opts["target_metadata"]
-        script = produce_migrations(context, metadatas)
+        with warnings.catch_warnings():
+            # Tables whose foreign keys point at each other: handled below.
+            warnings.filterwarnings(
+                "ignore", message="Cannot correctly sort tables", category=sa.exc.SAWarning
+            )
+            script = produce_migrations(context, metadatas)
         changes: dict[str, AppChanges] = {}
         assert script.upgrade_ops is not None and script.downgrade_ops is not None
         drop_foreign_key_phantoms(script.upgrade_ops.ops, context.dialect.name)
@@ -375,8 +416,21 @@ class MigrationAutodetector:
             app_label = self._owner(operation, history)
             changes.setdefault(app_label, AppChanges(app_label, [], [])).downgrade.append(operation)
         for entry in changes.values():
+            deferred = defer_forward_foreign_keys(entry.upgrade)
+            entry.downgrade[:0] = [operation.reverse() for operation in reversed(deferred)]
             _hide_table_details(entry.upgrade)
+            self._hide_through_tables(entry.upgrade)
         return changes
+
+    def _hide_through_tables(self, operations: list[ops.MigrateOperation]) -> None:
+        # A many-to-many table created with its model is part of "Create model", as in Django.
+        namer = Namer("", self.project)
+        created = {op.table_name for op in operations if isinstance(op, ops.CreateTableOp)}
+        for operation in operations:
+            if isinstance(operation, ops.CreateTableOp):
+                through = namer.through_field(operation.table_name)
+                if through is not None and through[0] in created:
+                    _mark_helper(operation)
 
     def _owner(self, operation: ops.MigrateOperation, history: History) -> str:
         table = _table_of(operation)

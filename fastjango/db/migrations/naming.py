@@ -87,6 +87,19 @@ class Namer:
                 return str(model_field.name)
         return column_name
 
+    def through_field(self, table_name: str) -> tuple[str, str] | None:
+        """Return ``(owner table, field name)`` when a table is a many-to-many's own table."""
+        if self.project is None:
+            return None
+        model = self.project.models.get(table_name)
+        owner = getattr(getattr(model, "_meta", None), "auto_created", None)
+        if not owner:
+            return None
+        for field in getattr(owner._meta, "local_many_to_many", ()):
+            if getattr(field.remote_field, "through", None) is model:
+                return str(owner._meta.db_table), str(field.name)
+        return None
+
     def column_flag_field(self, operation: ops.MigrateOperation) -> str | None:
         """Return the field whose ``db_index``/``unique`` an index or constraint change is.
 
@@ -160,6 +173,10 @@ class Namer:
             model = self.model_name(_table_name(operation))
             return f"Alter field {flagged} on {model}", ALTERATION, f"alter_{model}_{flagged}"
         if isinstance(operation, ops.CreateTableOp):
+            through = self.through_field(operation.table_name)
+            if through is not None:
+                model = self.model_name(through[0])
+                return f"Add field {through[1]} to {model}", ADDITION, f"{model}_{through[1]}"
             name = self.object_name(operation.table_name)
             return f"Create model {name}", ADDITION, name.lower()
         if isinstance(operation, ops.DropTableOp):

@@ -162,7 +162,8 @@ def _fill_column(operations: Operations, operation: FillColumnOp) -> None:
     value = operation.value() if callable(operation.value) else operation.value
     column: sa.ColumnClause[Any] = sa.column(operation.column_name)
     table = sa.table(operation.table_name, column)
-    statement = table.update().where(column.is_(None)).values({operation.column_name: value})
+    # A typed literal, so offline SQL (sqlmigrate) can write the value out.
+    statement = table.update().where(column.is_(None)).values({column: sa.literal(value)})
     operations.get_context().execute(statement)
 
 

@@ -46,7 +46,7 @@ def library_project(tmp_path: Path) -> Iterator[Project]:
     """Yield a migrated project whose "library" app has authors, books and tags."""
     root = tmp_path / "project"
     root.mkdir()
-    with project_at(root) as project, sqlite_databases(tmp_path):
+    with sqlite_databases(tmp_path), project_at(root) as project:
         project.app("library")
         project.orm_models("library", LIBRARY)
         project.install("library")

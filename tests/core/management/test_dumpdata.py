@@ -120,3 +120,26 @@ def test_serializer_api_round_trip(library: Project) -> None:
     assert "python" not in serializers.get_public_serializer_formats()
     with pytest.raises(serializers.SerializerDoesNotExist):
         serializers.get_serializer("yaml")
+
+
+def test_progress_bar_and_errors(library: Project, tmp_path: Path) -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    run("dumpdata", "library", "-o", str(tmp_path / "all.json.bz2"), stdout=out)
+    assert out.getvalue().endswith("]\n")
+    Author, Tag, Book = models()
+    from fastjango.db import connections
+
+    connections["default"].execute("DROP TABLE library_book_tags")
+    with pytest.raises(CommandError, match="Unable to serialize database"):
+        run("dumpdata", "library.book")
+
+
+def test_excluded_apps_and_unmanaged_models(library: Project) -> None:
+    assert dump("library", "-e", "library") == []
+    assert dump("-e", "library") == []

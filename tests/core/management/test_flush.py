@@ -19,7 +19,7 @@ from tests.db.migrations.support import POLLS, Project, project_at, run, sqlite_
 def polls(tmp_path: Path) -> Iterator[Project]:
     root = tmp_path / "project"
     root.mkdir()
-    with project_at(root) as project, sqlite_databases(tmp_path):
+    with sqlite_databases(tmp_path), project_at(root) as project:
         project.app("polls", POLLS)
         project.install("polls")
         run("makemigrations", interactive=False)

@@ -168,3 +168,53 @@ def test_stdin_and_empty_fixture(library: Project, monkeypatch: pytest.MonkeyPat
     write(library, "empty.json", [])
     with pytest.warns(RuntimeWarning, match="No fixture data found for 'empty'"):
         run("loaddata", "empty")
+
+
+def test_zip_subfolders_and_app_filter(library: Project, tmp_path: Path) -> None:
+    import zipfile
+
+    folder = library.root / "library" / "fixtures" / "sets"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "one.json.zip", "w") as archive:
+        archive.writestr("one.json", json.dumps([GOOD[1]]))
+    run("loaddata", "sets/one", "--app", "library")
+    assert counts() == (0, 1, 0)
+    with zipfile.ZipFile(folder / "two.json.zip", "w") as archive:
+        archive.writestr("a.json", "[]")
+        archive.writestr("b.json", "[]")
+    with pytest.raises(CommandError, match="must contain one file"):
+        run("loaddata", "sets/two")
+
+
+def test_fixture_dirs_must_be_sane(library: Project) -> None:
+    app_dir = str(library.root / "library" / "fixtures")
+    with override_settings(FIXTURE_DIRS=["/x", "/x"]):
+        with pytest.raises(Exception, match="contains duplicates"):
+            run("loaddata", "anything")
+    with override_settings(FIXTURE_DIRS=[app_dir]):
+        with pytest.raises(Exception, match="is a default fixture directory"):
+            run("loaddata", "anything")
+
+
+def test_excluded_app_and_save_errors(library: Project) -> None:
+    write(library, "tags.json", [GOOD[1]])
+    out = run("loaddata", "tags", "-e", "library")
+    assert "Installed 0 object(s) (of 1) from 1 fixture(s)" in out
+    same_name = [
+        {"model": "library.author", "pk": 1, "fields": {"name": "Ada"}},
+        {"model": "library.author", "pk": 2, "fields": {"name": "Ada"}},
+    ]
+    write(library, "twins.json", same_name)
+    with pytest.raises(CommandError, match=r"could not load library.Author\(pk=2\)"):
+        run("loaddata", "twins")
+    assert counts() == (0, 0, 0)
+
+
+def test_forward_reference_to_a_later_object(library: Project) -> None:
+    data = [
+        {"model": "library.book", "pk": 1, "fields": {"title": "T", "author": 1, "tags": [["x"]]}},
+    ]
+    write(library, "later.json", data)
+    with pytest.raises(CommandError):
+        run("loaddata", "later")
+    assert counts() == (0, 0, 0)

@@ -18,7 +18,7 @@ from tests.db.migrations.support import POLLS, Project, project_at, run, sqlite_
 def project(tmp_path: Path) -> Iterator[Project]:
     root = tmp_path / "project"
     root.mkdir()
-    with project_at(root) as created, sqlite_databases(tmp_path):
+    with sqlite_databases(tmp_path), project_at(root) as created:
         yield created
 
 

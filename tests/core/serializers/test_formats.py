@@ -52,7 +52,7 @@ class Thing(models.Model):
 def people(tmp_path: Path) -> Iterator[Project]:
     root = tmp_path / "project"
     root.mkdir()
-    with project_at(root) as project, sqlite_databases(tmp_path):
+    with sqlite_databases(tmp_path), project_at(root) as project:
         project.app("people")
         project.orm_models("people", MODELS)
         project.install("people")

@@ -44,8 +44,14 @@ def _databases(name: str, test_databases: Any, tmp_path: Path) -> dict[str, Any]
 
 
 @pytest.fixture(params=list(ALIASES))
-def backend(request: pytest.FixtureRequest, test_databases: Any, tmp_path: Path) -> Iterator[str]:
-    """Run the test on each backend, its database as "default"; return the vendor."""
+def backend(
+    request: pytest.FixtureRequest, test_databases: Any, tmp_path: Path, project: Project
+) -> Iterator[str]:
+    """Run the test on each backend, its database as "default"; return the vendor.
+
+    The project's apps are uninstalled first at the end: overrides must be
+    undone in the reverse order they were made.
+    """
     name: str = request.param
     databases = _databases(name, test_databases, tmp_path)
     with override_settings(DATABASES=databases):
@@ -55,13 +61,17 @@ def backend(request: pytest.FixtureRequest, test_databases: Any, tmp_path: Path)
         try:
             yield name
         finally:
+            project.uninstall()
             if name != "sqlite":
                 reset_database(connections["default"])
             connections["default"].close()
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path) -> Iterator[None]:
-    """A SQLite file database as "default"."""
+def sqlite_db(tmp_path: Path, project: Project) -> Iterator[None]:
+    """A SQLite file database as "default" (the project's apps uninstalled first at the end)."""
     with sqlite_databases(tmp_path):
-        yield
+        try:
+            yield
+        finally:
+            project.uninstall()

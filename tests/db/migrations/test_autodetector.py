@@ -19,7 +19,9 @@ child = sa.Table(
     "shop_child",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("parent_id", sa.Integer, sa.ForeignKey("shop_parent.id", ondelete="{rule}"), index=True),
+    sa.Column(
+        "parent_id", sa.Integer, sa.ForeignKey("shop_parent.id", ondelete="{rule}"), index=True
+    ),
 )
 """
 
@@ -103,3 +105,21 @@ def test_unmigrated_app_tables_in_the_scratch_database(project: Project, backend
     run("migrate", "--run-syncdb")
     assert "No changes detected" in run("makemigrations", "--check")
     assert "have changes" not in run("migrate")
+
+
+def test_new_models_pointing_at_each_other(project: Project, backend: str) -> None:
+    project.app(
+        "shop",
+        """
+        a = sa.Table("shop_a", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("b_id", sa.Integer, sa.ForeignKey("shop_b.id"), nullable=True))
+        b = sa.Table("shop_b", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("a_id", sa.Integer, sa.ForeignKey("shop_a.id"), nullable=True))
+        """,
+    )
+    project.install("shop")
+    run("makemigrations", interactive=False)
+    assert "create_foreign_key" in project.migration_source("shop", "0001_initial")
+    run("migrate")
+    assert "No changes detected" in run("makemigrations", "--check")
+    run("migrate", "shop", "zero")

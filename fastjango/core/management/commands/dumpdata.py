@@ -154,6 +154,8 @@ class Command(BaseCommand):
             if output:
                 stream = self._open(output)
                 if self.verbosity > 0 and self.stdout.isatty():
+                    # The bar redraws itself on one line.
+                    self.stdout.ending = ""
                     progress_output = self.stdout
                     object_count = sum(get_objects(count_only=True))
             else:

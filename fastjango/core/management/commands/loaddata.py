@@ -168,10 +168,7 @@ class Command(BaseCommand):
         _, ser_fmt, cmp_fmt = self.parse_name(os.path.basename(path))
         # find_fixtures() only returns names that end in a known format.
         assert ser_fmt is not None
-        if path == READ_STDIN:
-            stream: Any = sys.stdin
-        else:
-            stream = COMPRESSION_FORMATS[cmp_fmt](path, "rb")
+        stream: Any = None
         objects_in_fixture = 0
         loaded_in_fixture = 0
         if self.verbosity >= 2:
@@ -179,6 +176,7 @@ class Command(BaseCommand):
                 f"Installing {ser_fmt} fixture '{fixture_name}' from {_humanize(fixture_dir)}."
             )
         try:
+            stream = sys.stdin if path == READ_STDIN else COMPRESSION_FORMATS[cmp_fmt](path, "rb")
             data = stream.read()
             objects = serializers.deserialize(
                 ser_fmt,
@@ -210,7 +208,7 @@ class Command(BaseCommand):
         except Exception as exc:
             raise CommandError(f"Problem installing fixture '{path}': {_one_line(exc)}") from exc
         finally:
-            if stream is not sys.stdin:
+            if stream is not None and stream is not sys.stdin:
                 stream.close()
         self.fixture_count += 1
         self.loaded_object_count += loaded_in_fixture

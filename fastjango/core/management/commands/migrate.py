@@ -16,7 +16,6 @@ from fastjango.db.migrations.exceptions import (
     ConflictingMigrationsError,
     InconsistentMigrationHistory,
     InvalidMigrationPlan,
-    IrreversibleError,
     MigrationFailed,
     NodeNotFoundError,
 )
@@ -224,8 +223,6 @@ class Command(BaseCommand):
             except MigrationFailed as exc:
                 if self.verbosity >= 1:
                     self.stdout.write(self.style.ERROR(" FAILED"))
-                raise CommandError(str(exc)) from exc
-            except IrreversibleError as exc:
                 raise CommandError(str(exc)) from exc
             finally:
                 self._progress.close()
