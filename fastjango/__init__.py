@@ -17,6 +17,8 @@ def setup(set_prefix: bool = True) -> None:
     """Configure settings and populate the app registry, as ``django.setup()`` does."""
     from fastjango.apps import apps
     from fastjango.conf import settings
+    from fastjango.utils.log import configure_logging
 
     del set_prefix  # accepted for Django compatibility; there is no script prefix to set
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     apps.populate(settings.INSTALLED_APPS)
