@@ -177,3 +177,8 @@ FIXTURE_DIRS: list[str] = []
 # Format name -> module providing Serializer and Deserializer, added to the built-in ones.
 SERIALIZATION_MODULES: dict[str, str] | None = None
 # --- end of migrations and fixtures ---
+
+# --- testing (fastjango.test) ---
+# Apps whose rows are not saved for TransactionTestCase.serialized_rollback.
+TEST_NON_SERIALIZED_APPS: list[str] = []
+# --- end of testing ---

@@ -1,7 +1,9 @@
-"""``SimpleTestCase``: Django's unittest base class and its assertions.
+"""Django's test cases: ``SimpleTestCase``, ``TransactionTestCase`` and ``TestCase``.
 
 ``async def`` test methods run on the event loop that the sync test client uses, so
-pooled async resources stay on one loop.
+pooled async resources stay on one loop. A ``TestCase`` test runs in a transaction
+that every thread and loop of the process shares (see ``fastjango.test._transaction``),
+so the test, the test client's views and async code all see the same rows.
 """
 
 from __future__ import annotations
@@ -10,20 +12,37 @@ import difflib
 import json
 import sys
 import unittest
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
+from difflib import get_close_matches
 from functools import wraps
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urljoin, urlparse, urlsplit, urlunparse
 
 from fastjango.conf import settings
+from fastjango.core.exceptions import ImproperlyConfigured
+from fastjango.db import DEFAULT_DB_ALIAS, connections
+from fastjango.test import _databases
+from fastjango.test._databases import blocker
+from fastjango.test._skips import skipIfDBFeature, skipUnlessAnyDBFeature, skipUnlessDBFeature
 from fastjango.test.client import AsyncClient, Client, _shared_portal
 from fastjango.test.html import Element, HTMLParseError, parse_html
-from fastjango.test.utils import modify_settings, override_settings
+from fastjango.test.utils import CaptureQueriesContext, modify_settings, override_settings
 from fastjango.utils.decorators import iscoroutinefunction
 from fastjango.utils.http import urlencode
 
-__all__ = ["SimpleTestCase"]
+__all__ = [
+    "DatabaseOperationForbidden",
+    "SimpleTestCase",
+    "TestCase",
+    "TestData",
+    "TransactionTestCase",
+    "skipIfDBFeature",
+    "skipUnlessAnyDBFeature",
+    "skipUnlessDBFeature",
+]
 
 _REPR_LIMIT = 1000
 
@@ -41,17 +60,59 @@ def _run_on_test_loop(method: Callable[..., Any]) -> Callable[[], Any]:
     return run
 
 
+class DatabaseOperationForbidden(AssertionError):
+    """A test used a database that its test case doesn't name in ``databases``."""
+
+
 class SimpleTestCase(unittest.TestCase):
     """A test case with a test client and Django's HTTP, HTML and template assertions.
 
-    ``databases`` is accepted for compatibility; database test cases come with the ORM.
+    Its tests may not use any database: a query to an alias not named in
+    ``databases`` (empty here) fails with ``DatabaseOperationForbidden``.
     """
 
     client_class: ClassVar[type[Client]] = Client
     async_client_class: ClassVar[type[AsyncClient]] = AsyncClient
-    databases: ClassVar[set[str] | str] = set()
+    databases: ClassVar[set[str] | frozenset[str] | str] = set()
     client: Client
     async_client: AsyncClient
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls._add_databases_failures()
+
+    @classmethod
+    def _validate_databases(cls) -> frozenset[str]:
+        if cls.databases == "__all__":
+            return frozenset(connections)
+        for alias in cls.databases:
+            if alias not in connections:
+                message = (
+                    f"{cls.__module__}.{cls.__qualname__}.databases refers to {alias!r} which is "
+                    "not defined in settings.DATABASES."
+                )
+                close = get_close_matches(alias, list(connections))
+                if close:
+                    message += f" Did you mean {close[0]!r}?"
+                raise ImproperlyConfigured(message)
+        return frozenset(cls.databases)
+
+    @classmethod
+    def _add_databases_failures(cls) -> None:
+        cls.databases = cls._validate_databases()
+        settings_dicts = connections.settings
+        forbidden = [
+            alias
+            for alias in settings_dicts
+            if alias not in cls.databases
+            and not str(settings_dicts[alias]["ENGINE"]).endswith(".dummy")
+        ]
+        if not forbidden and not blocker.is_active:
+            return
+        # Also over the pytest plugin's "not allowed" for tests without a mark.
+        restorer = blocker.block(_database_failure(cls), allowed=cls.databases)
+        cls.addClassCleanup(restorer.__exit__)
 
     def __call__(self, result: Any = None) -> Any:
         """Run the test with ``_pre_setup()`` and ``_post_teardown()`` around it."""
@@ -551,3 +612,291 @@ class _TemplateNotUsedContext(_TemplateUsedContext):
         _assert_template_not_used(
             self.case, self.template_name, self.rendered_template_names, self.msg_prefix
         )
+
+
+# -- database test cases -------------------------------------------------------------
+
+
+def _database_failure(cls: type) -> Callable[[str], Exception]:
+    name = f"{cls.__module__}.{cls.__qualname__}"
+
+    def failure(alias: str) -> Exception:
+        if issubclass(cls, TransactionTestCase):
+            message = (
+                f"Database queries to {alias!r} are not allowed in this test. Add {alias!r} "
+                f"to {name}.databases to ensure proper test isolation and silence this failure."
+            )
+        else:
+            message = (
+                f"Database queries to {alias!r} are not allowed in SimpleTestCase subclasses. "
+                "Either subclass TestCase or TransactionTestCase to ensure proper test "
+                f"isolation or add {alias!r} to {name}.databases to silence this failure."
+            )
+        return DatabaseOperationForbidden(message)
+
+    return failure
+
+
+class _AssertNumQueriesContext(CaptureQueriesContext):
+    def __init__(self, test_case: unittest.TestCase, num: int, connection: Any) -> None:
+        self.test_case = test_case
+        self.num = num
+        super().__init__(connection)
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        super().__exit__(exc_type, *exc_info)
+        if exc_type is not None:
+            return
+        executed = len(self)
+        listing = "\n".join(
+            f"{number}. {query['sql']}"
+            for number, query in enumerate(self.captured_queries, start=1)
+        )
+        self.test_case.assertEqual(
+            executed,
+            self.num,
+            f"{executed} queries executed, {self.num} expected\nCaptured queries were:\n{listing}",
+        )
+
+
+class TransactionTestCase(SimpleTestCase):
+    """A test case that may use the databases in ``databases``; they are emptied after each test.
+
+    Each test may commit: afterwards every table of the models is emptied (in
+    an order foreign keys allow), and ``post_migrate`` is sent again, as Django
+    does. ``fixtures`` are loaded before each test, ``reset_sequences`` makes
+    primary keys start at 1, ``serialized_rollback`` reloads the rows the test
+    database had after migrating (when the run saved them: the pytest plugin
+    does for the test cases that ask), and ``available_apps`` narrows the app
+    registry and the emptying to those apps.
+    """
+
+    databases: ClassVar[set[str] | frozenset[str] | str] = {DEFAULT_DB_ALIAS}
+    reset_sequences: ClassVar[bool] = False
+    available_apps: ClassVar[list[str] | None] = None
+    fixtures: ClassVar[list[str] | None] = None
+    serialized_rollback: ClassVar[bool] = False
+
+    @classmethod
+    def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
+        """Return the aliases the tests use, in ``DATABASES`` order (mirrors optional).
+
+        The dummy backend (no ``DATABASES`` at all) has nothing to set up.
+        """
+        settings_dicts = connections.settings
+        return [
+            alias
+            for alias in settings_dicts
+            if alias in cls.databases
+            and (include_mirrors or not settings_dicts[alias]["TEST"].get("MIRROR"))
+            and not str(settings_dicts[alias]["ENGINE"]).endswith(".dummy")
+        ]
+
+    def _pre_setup(self) -> None:
+        super()._pre_setup()
+        if self.available_apps is not None:
+            _databases.set_available_apps(self.available_apps)
+        try:
+            self._fixture_setup()
+        except Exception:
+            if self.available_apps is not None:
+                _databases.unset_available_apps()
+            raise
+        # A long test run would overflow the query log and break assertNumQueries().
+        for alias in self._databases_names(include_mirrors=False):
+            connections[alias].queries_log.clear()
+
+    def _fixture_setup(self) -> None:
+        labels = _databases.app_labels(self.available_apps)
+        for alias in self._databases_names(include_mirrors=False):
+            _databases.start_transactional_test(
+                alias,
+                labels,
+                reset=self.reset_sequences,
+                restore=self.serialized_rollback,
+                fixtures=self.fixtures,
+            )
+
+    def _post_teardown(self) -> None:
+        try:
+            self._fixture_teardown()
+            super()._post_teardown()
+        finally:
+            if self.available_apps is not None:
+                _databases.unset_available_apps()
+
+    def _fixture_teardown(self) -> None:
+        labels = _databases.app_labels(self.available_apps)
+        for alias in self._databases_names(include_mirrors=False):
+            _databases.end_transactional_test(alias, labels, restore=self.serialized_rollback)
+
+    def assertQuerySetEqual(
+        self,
+        qs: Any,
+        values: Any,
+        transform: Callable[[Any], Any] | None = None,
+        ordered: bool = True,
+        msg: str | None = None,
+    ) -> None:
+        """Assert the queryset (or any iterable) holds ``values``, after ``transform``.
+
+        With ``ordered=False`` the order doesn't count. Comparing an unordered
+        queryset with more than one value in order raises ValueError.
+        """
+        values = list(values)
+        items = qs if transform is None else map(transform, qs)
+        if not ordered:
+            self.assertDictEqual(Counter(items), Counter(values), msg=msg)
+            return
+        if len(values) > 1 and hasattr(qs, "ordered") and not qs.ordered:
+            raise ValueError(
+                "Trying to compare non-ordered queryset against more than one ordered value."
+            )
+        self.assertEqual(list(items), values, msg=msg)
+
+    def assertNumQueries(
+        self,
+        num: int,
+        func: Callable[..., Any] | None = None,
+        *args: Any,
+        using: str = DEFAULT_DB_ALIAS,
+        **kwargs: Any,
+    ) -> Any:
+        """Assert that ``num`` statements run on ``using`` in the block (or the call).
+
+        Use ``with`` (or ``async with``), or pass a callable and its arguments.
+        On failure the message lists the statements. Transaction statements
+        (``SAVEPOINT``, ``RELEASE``, ...) count, as in Django 4.2+.
+        """
+        context = _AssertNumQueriesContext(self, num, connections[using])
+        if func is None:
+            return context
+        with context:
+            func(*args, **kwargs)
+        return None
+
+
+class TestData:
+    """A class attribute set in ``setUpTestData()``: each test gets its own deep copy.
+
+    A test may change the object it reads without the next test noticing,
+    as in Django 3.2+.
+    """
+
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+    memo_attr = "_fastjango_testdata_memo"
+
+    def __init__(self, name: str, data: Any) -> None:
+        self.name = name
+        self.data = data
+
+    def get_memo(self, testcase: unittest.TestCase) -> dict[int, Any]:
+        """Return the deep-copy memo of ``testcase`` (shared objects stay shared)."""
+        try:
+            memo: dict[int, Any] = getattr(testcase, self.memo_attr)
+        except AttributeError:
+            memo = {}
+            setattr(testcase, self.memo_attr, memo)
+        return memo
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self.data
+        data = deepcopy(self.data, self.get_memo(instance))
+        setattr(instance, self.name, data)
+        return data
+
+    def __repr__(self) -> str:
+        return f"<TestData: name={self.name!r}, data={self.data!r}>"
+
+
+class TestCase(TransactionTestCase):
+    """A test case whose tests each run in a transaction that is rolled back.
+
+    The class runs in a transaction too: ``setUpTestData()`` (and ``fixtures``)
+    fill the database once for all its tests, and each test gets a savepoint.
+    Class attributes set in ``setUpTestData()`` are deep-copied for each test.
+    Sync and async tests, and the views the test client calls, all see the
+    same transaction. Deferred foreign keys are checked at the end of each test.
+    """
+
+    cls_atomics: ClassVar[dict[str, Any]]
+    atomics: dict[str, Any]
+
+    @classmethod
+    def _enter_atomics(cls) -> dict[str, Any]:
+        from fastjango.test._transaction import TestTransaction
+
+        atomics: dict[str, Any] = {}
+        try:
+            for alias in cls._databases_names(include_mirrors=False):
+                atomics[alias] = TestTransaction(alias)
+        except BaseException:
+            cls._rollback_atomics(atomics)
+            raise
+        return atomics
+
+    @classmethod
+    def _rollback_atomics(cls, atomics: dict[str, Any]) -> None:
+        for tx in reversed(list(atomics.values())):
+            tx.rollback()
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.cls_atomics = cls._enter_atomics()
+        pre_attrs = cls.__dict__.copy()
+        try:
+            if cls.fixtures:
+                for alias in cls._databases_names(include_mirrors=False):
+                    _databases.load_fixtures(cls.fixtures, alias)
+            cls.setUpTestData()
+        except Exception:
+            cls._rollback_atomics(cls.cls_atomics)
+            raise
+        for name, value in list(cls.__dict__.items()):
+            if value is not pre_attrs.get(name):
+                setattr(cls, name, TestData(name, value))
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        atomics = cls.__dict__.get("cls_atomics")
+        if atomics is not None:
+            del cls.cls_atomics
+            cls._rollback_atomics(atomics)
+        super().tearDownClass()
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        """Load the data every test of the class starts with (once per class)."""
+
+    def _fixture_setup(self) -> None:
+        if self.reset_sequences:
+            raise TypeError("reset_sequences cannot be used on TestCase instances")
+        self.atomics = self._enter_atomics()
+        if "cls_atomics" not in type(self).__dict__ and self.fixtures:
+            # Run without setUpClass (a single test called directly): load them here.
+            for alias in self._databases_names(include_mirrors=False):
+                _databases.load_fixtures(self.fixtures, alias)
+
+    def _fixture_teardown(self) -> None:
+        try:
+            for alias in reversed(self._databases_names(include_mirrors=False)):
+                tx = self.atomics.get(alias)
+                if tx is not None and not tx.needs_rollback:
+                    _databases.check_constraints(alias)
+        finally:
+            self._rollback_atomics(self.atomics)
+
+    @classmethod
+    def captureOnCommitCallbacks(
+        cls, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
+    ) -> Any:
+        """Collect the ``on_commit()`` callbacks registered in the block, and run them if asked.
+
+        ``with self.captureOnCommitCallbacks(execute=True) as callbacks:``; use
+        ``async with`` when callbacks are async.
+        """
+        from fastjango.test._transaction import CaptureOnCommitCallbacks
+
+        return CaptureOnCommitCallbacks(using, execute)

@@ -1,4 +1,4 @@
-"""Test helpers: ``override_settings`` and ``modify_settings``."""
+"""Test helpers: ``override_settings``, ``modify_settings``, query capture, test databases."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ __all__ = [
     "TestContextDecorator",
     "modify_settings",
     "override_settings",
+    "setup_databases",
     "setup_test_environment",
+    "teardown_databases",
     "teardown_test_environment",
 ]
 
@@ -403,3 +405,65 @@ def teardown_test_environment() -> None:
     """Undo ``setup_test_environment()``."""
     for name, value in _saved_environment.pop().items():
         setattr(settings, name, value)
+
+
+def setup_databases(
+    verbosity: int,
+    interactive: bool,
+    *,
+    time_keeper: Any = None,
+    keepdb: bool = False,
+    debug_sql: bool = False,
+    parallel: int = 0,
+    aliases: Any = None,
+    serialized_aliases: Any = None,
+    **kwargs: Any,
+) -> list[tuple[Any, Any, bool]]:
+    """Create the test databases of ``aliases`` (all by default) and return what to undo.
+
+    Each gets its schema from the migrations (``TEST["MIGRATE"] = False``: from the
+    models). ``serialized_aliases`` (all when None) have their contents saved
+    for ``serialized_rollback``. Pass the result to ``teardown_databases()``.
+    Run tests in parallel with pytest-xdist and the pytest plugin instead of
+    ``parallel``.
+    """
+    from fastjango.db import connections
+    from fastjango.test._databases import TestDatabases
+
+    del time_keeper, kwargs
+    if parallel > 1:
+        raise ValueError(
+            "setup_databases() makes no clones for parallel workers: run the tests with "
+            "pytest-xdist ('pytest -n 4') and the FastJango pytest plugin, which gives each "
+            "worker its own test databases."
+        )
+    chosen = list(connections) if aliases is None else list(aliases)
+    databases = TestDatabases(
+        verbosity=verbosity,
+        interactive=interactive,
+        keepdb=keepdb,
+        serialize=chosen if serialized_aliases is None else serialized_aliases,
+    )
+    databases.activate()
+    databases.ensure(chosen)
+    if debug_sql:
+        for alias in chosen:
+            connections[alias].force_debug_cursor = True
+    return [(entry.wrapper, entry.old_name, entry.destroy) for entry in databases.created.values()]
+
+
+def teardown_databases(
+    old_config: list[tuple[Any, Any, bool]], verbosity: int, parallel: int = 0, keepdb: bool = False
+) -> None:
+    """Drop the test databases ``setup_databases()`` made (or keep them with ``keepdb``)."""
+    from fastjango.test import _databases
+
+    del parallel
+    with _databases.blocker.unblock():
+        for wrapper, old_name, destroy in reversed(old_config):
+            _databases.close_async_engines(wrapper)
+            if destroy:
+                wrapper.creation.destroy_test_db(old_name, verbosity, keepdb)
+            else:
+                _databases.point_at(wrapper, old_name)
+    _databases.deactivate()

@@ -124,3 +124,15 @@ sub_app = Starlette(routes=[Route("/", sub_homepage), Route("/page", sub_homepag
 
 def custom_404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponse(f"custom 404: {exception}", status=404)
+
+
+def api_returns_django_response(item_id: int) -> HttpResponse:
+    response = HttpResponse(f"plain {item_id}", content_type="text/plain", status=202)
+    response["X-From"] = "django"
+    return response
+
+
+async def missing_file_app(scope: object, receive: object, send: object) -> None:
+    from starlette.exceptions import HTTPException
+
+    raise HTTPException(status_code=404, detail="no such file")

@@ -225,3 +225,17 @@ def test_app_is_a_fastapi_app() -> None:
     import anyio
 
     assert anyio.run(call).json() == {"ok": True}
+
+
+def test_fastapi_style_view_may_return_a_django_response(client: Client) -> None:
+    response = client.get("/api/django-response/4")
+    assert response.status_code == 202
+    assert response.content == b"plain 4"
+    assert response["X-From"] == "django"
+    assert response["Content-Type"] == "text/plain"
+
+
+def test_http_exception_from_a_mounted_app_is_answered(client: Client) -> None:
+    response = client.get("/files/anything.css")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no such file"}

@@ -23,6 +23,8 @@ urlpatterns = [
     path("starlette-style/", v.starlette_style),
     path("router/", include(v.router)),
     path("sub/", include(v.sub_app)),
+    path("api/django-response/<int:item_id>", v.api_returns_django_response),
+    path("files/", include(v.missing_file_app)),
 ]
 
 handler404 = "tests.core.sample_views.custom_404"

@@ -5,10 +5,15 @@ Django-style views (first parameter ``request``) get an ``HttpRequest`` and retu
 start-up (so they are in the OpenAPI schema); ``include()``d ASGI apps and
 ``APIRouter``s are mounted. What no urlconf pattern matches falls through to the
 FastAPI app's own routes (``/docs``, ``/openapi.json``, ``@app.get`` routes).
+
+With ``ATOMIC_REQUESTS`` on for a database, each Django-style view is wrapped in
+``transaction.atomic()`` for it once, at start-up (``non_atomic_requests`` exempts
+a view, as in Django).
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -53,10 +58,14 @@ class URLDispatcher:
         # (id(view), joined route) -> the APIRoute that runs a FastAPI-style view.
         self._api_routes: dict[tuple[int, str], APIRoute] = {}
         self._route_apps: dict[int, ASGIApp] = {}
+        self._mount_apps: dict[tuple[int, str], ASGIApp] = {}
         self._own_routes: set[int] = set()
         self._mounts: dict[int, ASGIApp] = {}
         # id(view) -> whether a Django-style view is ``async def``.
         self._is_async: dict[int, bool] = {}
+        # ATOMIC_REQUESTS: the aliases it is on for, and id(view) -> the wrapped view.
+        self._atomic_aliases = _atomic_request_aliases()
+        self._atomic_views: dict[int, Callable[..., Any]] = {}
         # Host header values already validated against ALLOWED_HOSTS (never a bad one).
         self._allowed_hosts: set[tuple[bytes, ...]] = set()
         self._host_headers = (
@@ -82,6 +91,8 @@ class URLDispatcher:
             style = view_style(target)
             if style is not ViewStyle.FASTAPI:
                 self._is_async[id(target)] = style is ViewStyle.ASYNC
+                if self._atomic_aliases:
+                    self._make_atomic(target, style is ViewStyle.ASYNC)
                 continue
             options: dict[str, Any] = dict(getattr(target, "fastjango_endpoint", {}))
             options.setdefault("methods", ["GET"])
@@ -96,6 +107,7 @@ class URLDispatcher:
     def finalize(self) -> None:
         """Wrap the FastAPI router in FastAPI's exception handling (when the stack is built)."""
         self._route_apps.clear()
+        self._mount_apps.clear()
         self._router_app = self._with_fastapi_handling(self.app.router)
 
     def _with_fastapi_handling(self, app: ASGIApp) -> ASGIApp:
@@ -219,6 +231,10 @@ class URLDispatcher:
         shared = self._mounts.get(id(target))
         if shared is not None:
             return shared
+        key = (id(target), mount)
+        built = self._mount_apps.get(key)
+        if built is not None:
+            return built
         prefix = mount.rstrip("/")
 
         async def mounted(scope: Scope, receive: Receive, send: Send) -> None:
@@ -229,7 +245,10 @@ class URLDispatcher:
             child_scope["app_root_path"] = scope.get("app_root_path", root_path)
             await target(child_scope, receive, send)
 
-        return mounted
+        # A mounted app may raise Starlette's HTTPException (StaticFiles does for a
+        # missing file): answer it as a Starlette app would, not with a 500.
+        built = self._mount_apps[key] = self._with_fastapi_handling(mounted)
+        return built
 
     async def _call_mount(
         self, match: ResolverMatch, mount: str, scope: Scope, receive: Receive, send: Send
@@ -303,12 +322,21 @@ class URLDispatcher:
         if is_async is None:
             # A view that start-up didn't see (a per-request urlconf).
             is_async = self._is_async[id(callback)] = view_style(callback) is ViewStyle.ASYNC
+            if self._atomic_aliases:
+                self._make_atomic(callback, is_async)
+        if self._atomic_views:
+            callback = self._atomic_views.get(id(callback), callback)
         if is_async:
             response = await callback(request, *args, **kwargs)
             _check_response(response, callback)
             return response  # type: ignore[no-any-return]
         render_now = not self.hooks.template_response
         return await run_in_threadpool(_run_sync_view, callback, request, args, kwargs, render_now)
+
+    def _make_atomic(self, view: Callable[..., Any], is_async: bool) -> None:
+        wrapped = _atomic_view(view, is_async, self._atomic_aliases)
+        if wrapped is not view:
+            self._atomic_views[id(view)] = wrapped
 
     async def _process_exception(
         self, request: HttpRequest, exc: Exception
@@ -318,6 +346,57 @@ class URLDispatcher:
             if response is not None:
                 return response  # type: ignore[no-any-return]
         return None
+
+
+def _atomic_request_aliases() -> tuple[str, ...]:
+    # Read from the raw setting: a bad DATABASES entry is the database layer's to report.
+    databases = getattr(settings, "DATABASES", None)
+    if not isinstance(databases, dict):
+        return ()
+    return tuple(
+        alias
+        for alias, options in databases.items()
+        if isinstance(options, dict) and options.get("ATOMIC_REQUESTS")
+    )
+
+
+def _atomic_view(
+    view: Callable[..., Any], is_async: bool, aliases: tuple[str, ...]
+) -> Callable[..., Any]:
+    """Return ``view`` run inside ``atomic()`` for each of ``aliases`` it isn't exempt from.
+
+    Like ``transaction.make_view_atomic``, but async views are told by the
+    dispatcher's view style, so ``as_view()`` of an async class-based view and
+    async callable objects get an async wrapper too.
+    """
+    from fastjango.db import transaction
+
+    exempt: set[str] = getattr(view, "_non_atomic_requests", set())
+    wrapped = view
+    for alias in aliases:
+        if alias in exempt:
+            continue
+        block = transaction.atomic(using=alias)
+        wrapped = _async_atomic(wrapped, block) if is_async else _sync_atomic(wrapped, block)
+    if wrapped is not view:
+        functools.update_wrapper(wrapped, view)
+    return wrapped
+
+
+def _sync_atomic(view: Callable[..., Any], block: Any) -> Callable[..., Any]:
+    def atomic_view(*args: Any, **kwargs: Any) -> Any:
+        with block:
+            return view(*args, **kwargs)
+
+    return atomic_view
+
+
+def _async_atomic(view: Callable[..., Any], block: Any) -> Callable[..., Any]:
+    async def atomic_view(*args: Any, **kwargs: Any) -> Any:
+        async with block:
+            return await view(*args, **kwargs)
+
+    return atomic_view
 
 
 def _run_sync_view(

@@ -10,6 +10,9 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from starlette.responses import Response as StarletteResponse
+from starlette.types import Receive, Scope, Send
+
 from fastjango.utils.decorators import iscoroutinefunction
 
 __all__ = ["ViewStyle", "fastapi_endpoint", "view_style"]
@@ -82,40 +85,65 @@ def fastapi_endpoint(view: Callable[..., Any], converters: Mapping[str, Any]) ->
     except (NameError, TypeError, ValueError):
         return view
     parameters = []
-    changed = False
     for parameter in signature.parameters.values():
         if parameter.name in converters and parameter.annotation is inspect.Parameter.empty:
             parameter = parameter.replace(annotation=_converter_type(converters[parameter.name]))
-            changed = True
         parameters.append(parameter)
-    if not changed and not _has_string_annotations(view):
-        return view
+    # A FastAPI-style view may still return a Django HttpResponse: FastAPI sends
+    # Starlette Responses as they are, so the wrapper hands it over as one.
+    return_annotation = signature.return_annotation
+    if _is_http_response_class(return_annotation):
+        return_annotation = StarletteResponse
     wrapper: Callable[..., Any]
     if inspect.iscoroutinefunction(view):
 
         @functools.wraps(view)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            return await view(*args, **kwargs)
+            return _as_starlette(await view(*args, **kwargs))
 
         wrapper = async_wrapper
     else:
 
         @functools.wraps(view)
         def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-            return view(*args, **kwargs)
+            return _as_starlette(view(*args, **kwargs))
 
         wrapper = sync_wrapper
     target: Any = wrapper
-    target.__signature__ = signature.replace(parameters=parameters)
+    target.__signature__ = signature.replace(
+        parameters=parameters, return_annotation=return_annotation
+    )
     # FastAPI would re-evaluate string annotations in the wrapper's module: give it real ones.
     wrapper.__annotations__ = {
         p.name: p.annotation for p in parameters if p.annotation is not inspect.Parameter.empty
     }
-    if signature.return_annotation is not inspect.Signature.empty:
-        wrapper.__annotations__["return"] = signature.return_annotation
+    if return_annotation is not inspect.Signature.empty:
+        wrapper.__annotations__["return"] = return_annotation
     return wrapper
 
 
-def _has_string_annotations(view: Callable[..., Any]) -> bool:
-    annotations = getattr(view, "__annotations__", {})
-    return any(isinstance(value, str) for value in annotations.values())
+class _DjangoResponse(StarletteResponse):
+    """A Django-style response returned by a FastAPI-style view, sent as it is."""
+
+    def __init__(self, response: Any) -> None:
+        super().__init__(status_code=response.status_code)
+        self.django_response = response
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.django_response(scope, receive, send)
+        if self.background is not None:
+            await self.background()
+
+
+def _as_starlette(result: Any) -> Any:
+    from fastjango.http import HttpResponseBase
+
+    if isinstance(result, HttpResponseBase):
+        return _DjangoResponse(result)
+    return result
+
+
+def _is_http_response_class(annotation: Any) -> bool:
+    from fastjango.http import HttpResponseBase
+
+    return isinstance(annotation, type) and issubclass(annotation, HttpResponseBase)

@@ -1,0 +1,1 @@
+"""A second app, for ``available_apps``."""
