@@ -193,18 +193,12 @@ class URLValidator(RegexValidator):
         if scheme not in self.schemes:
             raise ValidationError(self.message, code=self.code, params={"value": value})
         try:
+            # urlsplit() also rejects a bracketed host that isn't an IP address.
             split = urlsplit(value)
         except ValueError:
             raise ValidationError(self.message, code=self.code, params={"value": value}) from None
         super().__call__(value)
         host = split.hostname or ""
-        if split.netloc.startswith("[") or ":" in host:
-            try:
-                validate_ipv6_address(host)
-            except ValidationError:
-                raise ValidationError(
-                    self.message, code=self.code, params={"value": value}
-                ) from None
         if len(host) > 253:
             raise ValidationError(self.message, code=self.code, params={"value": value})
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from fastjango.core.exceptions import FieldError
+from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
 from fastjango.db.models.expressions import Case, Func, Star, Value, When
 from fastjango.db.models.fields import DecimalField, DurationField, FloatField, IntegerField
 
@@ -120,15 +120,10 @@ class Aggregate(Func):
         if self.filter is not None:
             try:
                 condition = compiler.condition(self.filter)
-            except Exception as exc:
-                from fastjango.core.exceptions import EmptyResultSet, FullResultSet
-
-                if isinstance(exc, FullResultSet):
-                    condition = None
-                elif isinstance(exc, EmptyResultSet):
-                    condition = sa.false()
-                else:
-                    raise
+            except FullResultSet:
+                condition = None
+            except EmptyResultSet:
+                condition = sa.false()
         emulate_filter = condition is not None and compiler.vendor == "mysql"
         compiled: list[Any] = []
         for arg in args:
@@ -142,14 +137,8 @@ class Aggregate(Func):
         function = self.vendor_functions.get(compiler.vendor, self.function)
         assert function is not None
         if len(compiled) == 1 and compiled[0] is None:
-            if emulate_filter:
-                element = sa.case(
-                    (condition, sa.literal(1)),  # type: ignore[arg-type]
-                    else_=sa.null(),
-                )
-                call = getattr(sa.func, function.lower())(element, type_=self.sa_type())
-            else:
-                call = sa.func.count(type_=self.sa_type())
+            # COUNT(*): Count refuses a filter with it, so there is none to emulate.
+            call: Any = sa.func.count(type_=self.sa_type())
         else:
             elements = [e for e in compiled if e is not None]
             if self.distinct:

@@ -209,15 +209,8 @@ class ModelBase(type):
                         new_field.__dict__.pop(cached, None)
                     new_class.add_to_class(field.name, new_field)
             for field in base._meta.private_fields:
-                if field.name in field_names:
-                    if not base._meta.abstract:
-                        raise FieldError(
-                            f"Local field {field.name!r} in class {name!r} clashes with field of "
-                            f"the same name from base class {base.__name__!r}."
-                        )
-                else:
-                    field = copy.deepcopy(field)
-                    new_class.add_to_class(field.name, field)
+                if field.name not in field_names:
+                    new_class.add_to_class(field.name, copy.deepcopy(field))
 
         new_class._meta.indexes = [copy.deepcopy(idx) for idx in new_class._meta.indexes]
 

@@ -10,7 +10,11 @@ import sqlalchemy as sa
 
 from fastjango.core.exceptions import FieldError, ValidationError
 from fastjango.db.models.expressions import Exists, F, Value
-from fastjango.db.models.metadata import conv, supports_expression_indexes
+from fastjango.db.models.metadata import (
+    conv,
+    supports_expression_indexes,
+    supports_nulls_distinct,
+)
 from fastjango.db.models.query_utils import Q
 
 __all__ = ["BaseConstraint", "CheckConstraint", "Deferrable", "UniqueConstraint"]
@@ -255,8 +259,13 @@ class UniqueConstraint(BaseConstraint):
             if self.deferrable is not None:
                 kwargs["deferrable"] = True
                 kwargs["initially"] = self.deferrable.value.upper()
+            if self.nulls_distinct is not None:
+                kwargs["postgresql_nulls_not_distinct"] = not self.nulls_distinct
             constraint = sa.UniqueConstraint(*columns, **kwargs)
-            if self.deferrable is not None:
+            # As Django does, leave out what the database can't express.
+            if self.nulls_distinct is not None:
+                constraint.ddl_if(callable_=supports_nulls_distinct)
+            elif self.deferrable is not None:
                 constraint.ddl_if(dialect="postgresql")
             table.append_constraint(constraint)
             return

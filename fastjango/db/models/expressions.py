@@ -634,9 +634,6 @@ class F(Combinable):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name})"
 
-    def __str__(self) -> str:
-        return str(self.name)
-
     def __getitem__(self, subscript: Any) -> Any:
         from fastjango.db.models.functions.text import Substr
 
@@ -959,6 +956,9 @@ class Value(Expression):
         field = self._output_field_or_none
         value = self.value
         if value is None:
+            if field is not None and field.get_internal_type() == "JSONField":
+                # Value(None, JSONField()) is JSON null, as in Django.
+                return sa.literal(sa.JSON.NULL, type_=field.sa_type_instance)
             return sa.null()
         if field is not None:
             value = field.get_db_prep_value(value, compiler.connection, prepared=False)
@@ -1041,7 +1041,7 @@ class RawSQL(Expression):
             output_field = fields.Field()
         super().__init__(output_field=output_field)
         self.sql = sql
-        self.params = list(params)
+        self.params = params
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}({self.sql}, {self.params})"
@@ -1100,11 +1100,12 @@ class ExpressionWrapper(Expression):
         (self.expression,) = exprs
 
     def get_group_by_cols(self) -> list[Any]:
-        if isinstance(self.expression, Expression):
+        if isinstance(self.expression, Expression) and self.expression.contains_aggregate:
             expression = self.expression.copy()
             expression.output_field = self.output_field
             cols: list[Any] = expression.get_group_by_cols()
             return cols
+        # Grouped as the selected expression itself, so GROUP BY can name its position.
         return super().get_group_by_cols()
 
     def as_sqlalchemy(self, compiler: SQLCompiler) -> Any:
@@ -1239,10 +1240,6 @@ class Case(Expression):
             return self.default.get_group_by_cols()  # type: ignore[no-any-return]
         return super().get_group_by_cols()
 
-    @property
-    def allowed_default(self) -> bool:  # type: ignore[override]
-        return False
-
 
 class Subquery(BaseExpression, Combinable):
     """A queryset used as a value (it must select one column and at most one row)."""
@@ -1270,11 +1267,6 @@ class Subquery(BaseExpression, Combinable):
         clone = super().copy()
         clone.query = clone.query.clone()
         return clone
-
-    @property
-    def external_aliases(self) -> dict[str, bool]:
-        """Return nothing: outer references are resolved into ``OuterCol``s."""
-        return {}
 
     def get_external_cols(self) -> list[Any]:
         """Return the outer columns this subquery reads."""
@@ -1326,10 +1318,6 @@ class Exists(Subquery):
         except EmptyResultSet:
             return sa.false()
         return sa.exists(select)
-
-    def select_format(self, compiler: Any, sql: Any, params: Any) -> Any:
-        """Return the SELECT form (booleans need no wrapping in SQLAlchemy)."""
-        return sql, params
 
 
 class OrderBy(Expression):
@@ -1401,6 +1389,9 @@ class Window(Expression):
 
     contains_aggregate = False
     contains_over_clause = True
+    # Filtering on a window function needs a wrapping subquery (Django 4.2's QUALIFY
+    # emulation), which FastJango doesn't build yet.
+    filterable = False
 
     def __init__(
         self,
@@ -1501,10 +1492,20 @@ class WindowFrame(Expression):
         return []
 
     def __str__(self) -> str:
-        return f"{self.frame_type} BETWEEN {self.start.value} AND {self.end.value}"
+        return f"{self.frame_type} BETWEEN {_bound(self.start.value, 'PRECEDING')} AND " + (
+            _bound(self.end.value, "FOLLOWING")
+        )
 
     def __repr__(self) -> str:
         return f"<{self.__class__.__qualname__}: {self}>"
+
+
+def _bound(value: int | None, unbounded: str) -> str:
+    if value is None:
+        return f"UNBOUNDED {unbounded}"
+    if value == 0:
+        return "CURRENT ROW"
+    return f"{abs(value)} {'PRECEDING' if value < 0 else 'FOLLOWING'}"
 
 
 class RowRange(WindowFrame):

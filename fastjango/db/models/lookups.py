@@ -286,7 +286,13 @@ class IExact(BuiltinLookup):
         from fastjango.db.models.sql import vendor
 
         if self.rhs_is_direct_value() and self.rhs is not None:
-            rhs = self.bind_text(compiler, vendor.escape_like(str(self.rhs)))
+            value = str(self.rhs)
+            if isinstance(self.lhs_field, UUIDField):
+                # As Django: hyphens are stripped from the value where UUIDs are CHAR(32).
+                lhs = vendor.uuid_text(compiler, lhs)
+                if not vendor.native_uuid(compiler):
+                    value = value.replace("-", "")
+            rhs = self.bind_text(compiler, vendor.escape_like(value))
             return vendor.like(compiler, lhs, rhs, case_sensitive=False, exact=True)
         return vendor.like(
             compiler, lhs, vendor.escape_like_expr(rhs), case_sensitive=False, exact=True
@@ -431,16 +437,6 @@ class In(BuiltinLookup):
             )
         items = [self.prep_db_value(v, compiler) for v in items]
         field = self.lhs_field
-        connection = compiler.connection
-        max_params = connection.features.max_query_params if connection is not None else None
-        if max_params and len(items) > max_params:
-            # Split into several IN lists, as Django does where parameters are limited.
-            chunks = [items[i : i + max_params] for i in range(0, len(items), max_params)]
-            return sa.or_(*(self._in(lhs, chunk, field) for chunk in chunks))
-        return self._in(lhs, items, field)
-
-    @staticmethod
-    def _in(lhs: Any, items: list[Any], field: Any) -> Any:
         if field is not None:
             param = sa.bindparam(
                 None, items, type_=field.sa_type_instance, expanding=True, unique=True
@@ -471,7 +467,7 @@ class PatternLookup(BuiltinLookup):
         lhs = vendor.as_text(compiler, compiler.sa(self.lhs), self.lhs_field)
         if self.rhs_is_direct_value():
             value = self.rhs
-            if isinstance(self.lhs_field, UUIDField):
+            if isinstance(self.lhs_field, UUIDField) and not vendor.native_uuid(compiler):
                 value = str(value).replace("-", "")
             pattern = self.prefix + vendor.escape_like(str(value)) + self.suffix
             rhs = sa.bindparam(None, pattern, type_=sa.String(), unique=True)

@@ -277,8 +277,15 @@ class BaseManager(Generic[_T]):
         _unused_combinable: Combinable
 
 
-class Manager(BaseManager.from_queryset(QuerySet), Generic[_T]):  # type: ignore[misc]
-    """The default manager class (``models.Manager``)."""
+if TYPE_CHECKING:
+
+    class Manager(BaseManager[_T]):
+        """The default manager class (``models.Manager``)."""
+
+else:
+
+    class Manager(BaseManager.from_queryset(QuerySet)):
+        """The default manager class (``models.Manager``)."""
 
 
 class ManagerDescriptor:

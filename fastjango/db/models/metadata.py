@@ -28,6 +28,7 @@ __all__ = [
     "metadata",
     "names_digest",
     "supports_expression_indexes",
+    "supports_nulls_distinct",
 ]
 
 #: The longest identifier every supported database accepts (PostgreSQL's limit).
@@ -158,6 +159,22 @@ def supports_expression_indexes(
 ) -> bool:
     """Return whether the database takes indexes on expressions (MariaDB doesn't)."""
     return not getattr(dialect, "is_mariadb", False)
+
+
+def supports_nulls_distinct(
+    ddl: Any,
+    target: Any,
+    bind: Any,
+    tables: Any = None,
+    state: Any = None,
+    *,
+    dialect: Any,
+    compiler: Any = None,
+    checkfirst: bool = False,
+) -> bool:
+    """Return whether unique constraints take NULLS [NOT] DISTINCT (PostgreSQL 15+)."""
+    version = getattr(dialect, "server_version_info", None) or (0,)
+    return bool(dialect.name == "postgresql" and version >= (15,))
 
 
 @compiles(ForeignKeyConstraint, "mysql")

@@ -238,32 +238,14 @@ class Options:
     def _prepare(self, model: type[Model]) -> None:
         """Finish the options once every field is attached (add the implicit ``id``)."""
         if self.order_with_respect_to:
-            query = self.order_with_respect_to
-            try:
-                self.order_with_respect_to = next(
-                    f
-                    for f in self._get_fields(reverse=False)
-                    if f.name == query or f.attname == query
-                )
-            except StopIteration:
-                raise FieldDoesNotExist(
-                    f"{self.object_name} has no field named '{query}'"
-                ) from None
-            self.ordering = ["_order"]
-            if not any(f.name == "_order" for f in self.local_fields):
-                from fastjango.db.models.fields import IntegerField
-
-                model.add_to_class("_order", IntegerField(editable=False))
-        else:
-            self.order_with_respect_to = None
+            raise ImproperlyConfigured(
+                f"{self.label}: Meta.order_with_respect_to isn't supported by FastJango yet; "
+                "order by an explicit field instead."
+            )
         if self.pk is None:
-            if self.parents:
-                field = next(iter(self.parents.values()))
-                self.setup_pk(field)
-            else:
-                pk_class = self._get_default_pk_class()
-                auto = pk_class(verbose_name="ID", primary_key=True, auto_created=True)
-                model.add_to_class("id", auto)
+            pk_class = self._get_default_pk_class()
+            auto = pk_class(verbose_name="ID", primary_key=True, auto_created=True)
+            model.add_to_class("id", auto)
 
     def _get_default_pk_class(self) -> type:
         from fastjango.conf import settings
@@ -530,36 +512,19 @@ class Options:
                 f"{self.object_name} has no field named '{field_name}'"
             ) from None
 
+    # Multi-table inheritance is refused when the class is built, so a model never has
+    # concrete parents: these keep Django's API for code that asks.
+
     def get_base_chain(self, model: Any) -> list[Any]:
-        """Return the parents from this model up to ``model`` (multi-table inheritance)."""
-        if not self.parents:
-            return []
-        if model in self.parents:
-            return [model]
-        for parent in self.parents:
-            res = parent._meta.get_base_chain(model)
-            if res:
-                res.insert(0, parent)
-                return res  # type: ignore[no-any-return]
+        """Return the parents up to ``model`` (empty: no multi-table inheritance)."""
         return []
 
     def get_parent_list(self) -> list[Any]:
-        """Return every concrete ancestor model."""
-        result: list[Any] = []
-        for parent in self.parents:
-            for ancestor in [parent, *parent._meta.get_parent_list()]:
-                if ancestor not in result:
-                    result.append(ancestor)
-        return result
+        """Return every concrete ancestor model (empty: no multi-table inheritance)."""
+        return []
 
     def get_ancestor_link(self, ancestor: Any) -> Any:
-        """Return the field that links to ``ancestor``, or None."""
-        if ancestor in self.parents:
-            return self.parents[ancestor]
-        for parent in self.parents:
-            parent_link = parent._meta.get_ancestor_link(ancestor)
-            if parent_link:
-                return self.parents[parent] or parent_link
+        """Return the field that links to ``ancestor`` (None: no multi-table inheritance)."""
         return None
 
     def get_path_to_parent(self, parent: Any) -> list[Any]:

@@ -119,7 +119,7 @@ class QuerySet(AltersData, Generic[_T]):
         """Return a Manager whose methods are this QuerySet class's."""
         from fastjango.db.models.manager import Manager
 
-        manager = Manager.from_queryset(cls)()
+        manager: Any = Manager.from_queryset(cls)()
         manager._built_with_as_manager = True
         return manager
 
@@ -1130,18 +1130,6 @@ class QuerySet(AltersData, Generic[_T]):
 
     aupdate.alters_data = True  # type: ignore[attr-defined]
 
-    def _update(self, values: list[tuple[Any, Any, Any]]) -> int:
-        """Run an UPDATE of ``(field, model, value)`` triples (used by ``save()``)."""
-        from fastjango.db.models.sql.writes import update_statement
-
-        statement = update_statement(self, values)
-        if statement is None:
-            return 0
-        return int(connections[self.db].execute(statement).rowcount)
-
-    _update.alters_data = True  # type: ignore[attr-defined]
-    _update.queryset_only = False  # type: ignore[attr-defined]
-
     def _exists_statement(self) -> Any:
         query = self.query.exists()
         try:
@@ -1508,7 +1496,8 @@ class QuerySet(AltersData, Generic[_T]):
             if alias in names:  # type: ignore[operator]
                 raise ValueError(f"The annotation '{alias}' conflicts with a field on the model.")
             if isinstance(annotation, FilteredRelation):
-                clone.query.add_filtered_relation(annotation, alias)
+                # A copy: the query renames its condition to the alias.
+                clone.query.add_filtered_relation(annotation.clone(), alias)
             else:
                 clone.query.add_annotation(annotation, alias, select=select)
         for alias, annotation in clone.query.annotations.items():

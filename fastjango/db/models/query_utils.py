@@ -390,8 +390,6 @@ def select_related_descend(
     """
     if not field.remote_field:
         return False
-    if getattr(field.remote_field, "parent_link", False) and not reverse:
-        return False
     if restricted:
         assert requested is not None
         name = field.related_query_name() if reverse else field.name

@@ -24,6 +24,7 @@ from tests.db.models import (  # noqa: F401 - the models must exist before the t
     models_fields,
     models_queries,
     models_relations,
+    models_schema,
 )
 
 CURRENT_ALIAS: contextvars.ContextVar[str | None] = contextvars.ContextVar(

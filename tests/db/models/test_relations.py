@@ -130,7 +130,7 @@ def test_reverse_fk_manager_remove_clear_set() -> None:
     root.children.clear()
     assert not root.children.exists()
     with pytest.raises(Category.DoesNotExist, match="is not related to"):
-        root.children.remove(b)
+        root.children.remove(Category.objects.get(pk=b.pk))
     blog = Blog.objects.create(name="blog", tagline="")
     assert not hasattr(blog.entry_set, "remove")
     with pytest.raises(TypeError, match="Direct assignment to the reverse side"):
@@ -170,7 +170,7 @@ def test_many_to_many() -> None:
     assert Entry.objects.filter(authors__in=[a1, a2]).distinct().count() == 3
     assert Entry.objects.filter(authors__in=[a1.pk]).count() == 2
     assert Author.objects.filter(entry__headline__startswith="NASA").count() == 3
-    assert Author.objects.exclude(entry=e2).get() is not None
+    assert Author.objects.exclude(entry=e1).count() == 2
     e2.authors.remove(a3)
     assert e2.authors.count() == 2
     a1.entry_set.remove(e2)
@@ -288,9 +288,9 @@ def test_select_related(using: str) -> None:
         fetched = Place.objects.select_related("restaurant").get(pk=without.pk)
         assert not hasattr(fetched, "restaurant")
     assert len(ctx) == 1
-    with pytest.raises(FieldError, match="Invalid field name\\(s\\) given in select_related"):
+    with pytest.raises(FieldError, match="Non-relational field given in select_related: 'name'"):
         list(Waiter.objects.select_related("name"))
-    with pytest.raises(FieldError, match="Choices are: restaurant"):
+    with pytest.raises(FieldError, match="Invalid field name\\(s\\) given in select_related"):
         list(Waiter.objects.select_related("nope"))
     assert list(Waiter.objects.select_related("restaurant").select_related(None)) != []
 

@@ -544,10 +544,6 @@ class Field(RegisterLookupMixin, Generic[_ST, _GT]):
         """Return the column reference on the model's own table."""
         return self.get_col(self.model._meta.db_table)
 
-    def select_format(self, compiler: Any, sql: Any, params: Any) -> Any:
-        """Return the SELECT form of this field's column."""
-        return sql, params
-
     # -- values --------------------------------------------------------------
 
     @cached_property
@@ -751,10 +747,7 @@ def _display_method(field: Field[Any, Any]) -> Callable[[Any], Any]:
     def display(self: Any) -> Any:
         value = getattr(self, field.attname)
         choices = dict(_hashable_items(field.flatchoices))
-        try:
-            return str(choices.get(_hashable(value), value))
-        except TypeError:
-            return str(value)
+        return str(choices.get(_hashable(value), value))
 
     display.__name__ = f"get_{field.name}_display"
     return display
@@ -1729,6 +1722,34 @@ class FilePathField(Field[_ST, _GT]):
         kwargs.setdefault("max_length", 100)
         super().__init__(verbose_name, name, *args, **kwargs)
 
+    def check(self, **kwargs: Any) -> list[Any]:
+        errors = super().check(**kwargs)
+        if not self.allow_files and not self.allow_folders:
+            errors.append(
+                _check_error(
+                    "FilePathFields must have either 'allow_files' or 'allow_folders' set to True.",
+                    obj=self,
+                    id="fields.E140",
+                )
+            )
+        return errors
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        name, path, args, kwargs = super().deconstruct()
+        if self.path != "":
+            kwargs["path"] = self.path
+        if self.match is not None:
+            kwargs["match"] = self.match
+        if self.recursive is not False:
+            kwargs["recursive"] = self.recursive
+        if self.allow_files is not True:
+            kwargs["allow_files"] = self.allow_files
+        if self.allow_folders is not False:
+            kwargs["allow_folders"] = self.allow_folders
+        if kwargs.get("max_length") == 100:
+            del kwargs["max_length"]
+        return name, path, args, kwargs
+
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value is None or hasattr(value, "resolve_expression"):
@@ -2003,6 +2024,22 @@ class DateTimeField(DateField[_ST, _GT]):
                 stacklevel=2,
             )
             value = timezone.make_aware(value, timezone.get_default_timezone())
+        return value
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if not prepared:
+            value = self.get_prep_value(value)
+        if (
+            isinstance(value, datetime.datetime)
+            and timezone.is_aware(value)
+            and not _use_tz()
+            and connection is not None
+            and connection.vendor != "postgresql"
+        ):
+            raise ValueError(
+                f"{connection.display_name} backend does not support timezone-aware datetimes "
+                "when USE_TZ is False."
+            )
         return value
 
     def value_to_string(self, obj: Model) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "DurationType",
     "JSONType",
     "RawDbType",
+    "SQLiteJSONValueType",
     "TimeType",
 ]
 
@@ -207,7 +208,7 @@ class JSONType(TypeDecorator[Any]):
         return dialect.type_descriptor(sa.JSON(none_as_null=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if self.encoder is not None and value is not None:
+        if self.encoder is not None and value is not None and value is not sa.JSON.NULL:
             return json.loads(json.dumps(value, cls=self.encoder))
         return value
 
@@ -218,6 +219,25 @@ class JSONType(TypeDecorator[Any]):
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         return self.impl_instance.coerce_compared_value(op, value)
+
+
+class SQLiteJSONValueType(TypeDecorator[Any]):
+    """What SQLite's ``json_extract()`` returns: SQL values for scalars, JSON text otherwise.
+
+    As Django does, a value that doesn't parse as JSON (an extracted string) is
+    returned as it is.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
 
 
 class RawDbType(UserDefinedType[Any]):

@@ -38,7 +38,7 @@ class FieldFile:
     def __init__(self, instance: Any, field: Any, name: str | None) -> None:
         self.instance = instance
         self.field = field
-        self.name = name or None
+        self.name = name
         self._committed = True
 
     def __str__(self) -> str:
@@ -183,6 +183,9 @@ class FileField(Field[_ST, _GT]):
         value = super().get_prep_value(value)
         if value is None or hasattr(value, "resolve_expression"):
             return value
+        if isinstance(value, FieldFile):
+            # As in Django, a FieldFile (even without a name) is stored as its name or "".
+            return str(value)
         name = getattr(value, "name", value)
         return str(name) if name is not None else None
 
@@ -192,7 +195,7 @@ class FileField(Field[_ST, _GT]):
         if value is not None and not isinstance(value, str | FieldFile) and name:
             # A file object: only its name is kept until storage exists.
             return self.generate_filename(model_instance, str(name))
-        return name
+        return value
 
     def generate_filename(self, instance: Any, filename: str) -> str:
         """Return the name to store for ``filename`` (``upload_to`` applied)."""

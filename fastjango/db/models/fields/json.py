@@ -144,9 +144,17 @@ def json_extract(compiler: SQLCompiler, column: Any, keys: Sequence[Any]) -> Any
                     sa.literal(index, sa.Integer())
                 )
         return element
-    return sa.func.json_extract(
-        column, sa.literal(_path_literal(keys), sa.String()), type_=sa.JSON()
-    )
+    path = sa.literal(_path_literal(keys), sa.String())
+    if compiler.vendor == "sqlite":
+        return sa.func.json_extract(column, path, type_=_types.SQLiteJSONValueType())
+    return sa.func.json_extract(column, path, type_=sa.JSON())
+
+
+def lookup_lhs(compiler: SQLCompiler, element: Any) -> Any:
+    """Return a JSON value ready to compare: MariaDB compares JSON_UNQUOTE()d values."""
+    if compiler.vendor == "mysql" and getattr(compiler.connection, "mysql_is_mariadb", False):
+        return sa.func.json_unquote(element, type_=sa.Text())
+    return element
 
 
 def json_extract_text(compiler: SQLCompiler, column: Any, keys: Sequence[Any]) -> Any:
@@ -163,7 +171,9 @@ def json_extract_text(compiler: SQLCompiler, column: Any, keys: Sequence[Any]) -
         return element.op("->>", return_type=sa.Text())(key)
     extracted = sa.func.json_extract(column, sa.literal(_path_literal(keys), sa.String()))
     if compiler.vendor == "mysql":
-        return sa.func.json_unquote(extracted, type_=sa.Text())
+        # JSON_UNQUOTE() gives a binary collation; the cast gives the connection's (as a
+        # column has), so iexact/icontains stay case-insensitive.
+        return sa.cast(sa.func.json_unquote(extracted), sa.CHAR())
     return sa.type_coerce(extracted, sa.Text())
 
 
@@ -184,7 +194,6 @@ def has_key(compiler: SQLCompiler, column: Any, keys: Sequence[Any]) -> Any:
     return sa.func.json_type(column, path).is_not(None)
 
 
-from fastjango.db.models.lookups import Contains as _TextContains  # noqa: E402
 from fastjango.db.models.lookups import EndsWith as _TextEndsWith  # noqa: E402
 from fastjango.db.models.lookups import (  # noqa: E402 - lookups need the field classes above
     Exact,
@@ -331,7 +340,11 @@ class HasKeyLookup(Lookup):
     """Base of ``has_key``, ``has_keys`` and ``has_any_keys``."""
 
     prepare_rhs = False
-    logical_operator: Any = None
+
+    @staticmethod
+    def combine(conditions: list[Any]) -> Any:
+        """Join the per-key conditions (``and``/``or``)."""
+        return conditions[0]
 
     def _key_paths(self) -> list[list[str]]:
         rhs = self.rhs
@@ -356,7 +369,7 @@ class HasKeyLookup(Lookup):
         conditions = [has_key(compiler, column, [*prefix, *path]) for path in self._key_paths()]
         if len(conditions) == 1:
             return conditions[0]
-        return self.logical_operator(*conditions)
+        return self.combine(conditions)
 
 
 class HasKey(HasKeyLookup):
@@ -369,14 +382,20 @@ class HasKeys(HasKeyLookup):
     """``data__has_keys=["a", "b"]``: every key is present."""
 
     lookup_name = "has_keys"
-    logical_operator = sa.and_
+
+    @staticmethod
+    def combine(conditions: list[Any]) -> Any:
+        return sa.and_(*conditions)
 
 
 class HasAnyKeys(HasKeyLookup):
     """``data__has_any_keys=["a", "b"]``: at least one key is present."""
 
     lookup_name = "has_any_keys"
-    logical_operator = sa.or_
+
+    @staticmethod
+    def combine(conditions: list[Any]) -> Any:
+        return sa.or_(*conditions)
 
 
 class JSONExact(Exact):
@@ -394,7 +413,7 @@ class JSONExact(Exact):
                 sa.literal(self.lhs_field.dumps(self.rhs), sa.Text())
             )
         if compiler.vendor == "mysql":
-            return sa.func.json_extract(lhs, sa.literal("$")) == rhs
+            return lookup_lhs(compiler, sa.func.json_extract(lhs, sa.literal("$"))) == rhs
         return lhs == rhs
 
 
@@ -420,10 +439,10 @@ class KeyTransformExact(Exact):
                     sa.literal("null", sa.Text()), _types.JSONType()
                 )
             path = sa.literal(_path_literal(keys), sa.String())
-            return sa.func.json_type(column, path) == sa.literal(
-                "NULL" if compiler.vendor == "mysql" else "null"
-            )
-        extracted = json_extract(compiler, column, keys)
+            if compiler.vendor == "mysql":
+                return sa.func.json_type(sa.func.json_extract(column, path)) == sa.literal("NULL")
+            return sa.func.json_type(column, path) == sa.literal("null")
+        extracted = lookup_lhs(compiler, json_extract(compiler, column, keys))
         rhs = _json_literal(compiler, _json_field_of(self.lhs), self.rhs)
         if compiler.vendor == "sqlite" and not isinstance(self.rhs, dict | list):
             return extracted == rhs
@@ -435,12 +454,17 @@ class KeyTransformExact(Exact):
 
 
 class KeyTransformIsNull(IsNull):
-    """``data__key__isnull=True``: the key is missing."""
+    """``data__key__isnull=True``: no value under the key (``False``: the key is present)."""
 
     def as_sqlalchemy(self, compiler: SQLCompiler) -> Any:
         column, keys = self.lhs.key_path(compiler)
-        condition = has_key(compiler, column, keys)
-        return sa.not_(condition) if self.rhs else condition
+        if compiler.vendor == "sqlite":
+            value_type = sa.func.json_type(column, sa.literal(_path_literal(keys), sa.String()))
+            return value_type.is_(None) if self.rhs else value_type.is_not(None)
+        if not self.rhs:
+            return has_key(compiler, column, keys)
+        # A key holding JSON null is not missing: only SQL NULL counts, as in Django.
+        return json_extract(compiler, column, keys).is_(None)
 
 
 class KeyTransformIn(In):
@@ -458,12 +482,16 @@ class KeyTransformIn(In):
 
             raise EmptyResultSet
         column, keys = self.lhs.key_path(compiler)
-        extracted = json_extract(compiler, column, keys)
+        extracted = lookup_lhs(compiler, json_extract(compiler, column, keys))
         field = _json_field_of(self.lhs)
         if compiler.vendor == "sqlite":
             plain = [v for v in values if not isinstance(v, dict | list)]
             return extracted.in_([sa.literal(v) for v in plain]) if plain else sa.false()
-        return extracted.in_([_json_literal(compiler, field, v) for v in values])
+        literals = [_json_literal(compiler, field, v) for v in values]
+        if compiler.vendor == "mysql":
+            # MariaDB compares JSON values with "=" but not with IN.
+            return sa.or_(*(extracted == literal for literal in literals))
+        return extracted.in_(literals)
 
 
 class KeyTransformNumericLookupMixin:
@@ -481,7 +509,15 @@ class KeyTransformNumericLookupMixin:
         if compiler.vendor == "postgresql":
             rhs = sa.cast(sa.literal(json.dumps(self.rhs), sa.Text()), _types.JSONType())
         elif compiler.vendor == "mysql":
-            rhs = sa.func.json_extract(sa.literal(json.dumps(self.rhs), sa.Text()), sa.literal("$"))
+            if isinstance(self.rhs, int | float) and not isinstance(self.rhs, bool):
+                # Two JSON values compare as text on MariaDB; a JSON number and a SQL
+                # number compare as numbers.
+                rhs = sa.literal(self.rhs)
+            else:
+                extracted = lookup_lhs(compiler, extracted)
+                rhs = sa.func.json_extract(
+                    sa.literal(json.dumps(self.rhs), sa.Text()), sa.literal("$")
+                )
         else:
             rhs = sa.literal(self.rhs)
         return self.build(compiler, extracted, rhs)  # type: ignore[attr-defined]
@@ -526,10 +562,6 @@ class KeyTransformIExact(KeyTransformTextLookupMixin, IExact):
     """``data__key__iexact="bob"``."""
 
 
-class KeyTransformContains(KeyTransformTextLookupMixin, _TextContains):
-    """``data__key__contains="ob"`` (text containment of the key's value)."""
-
-
 class KeyTransformIContains(KeyTransformTextLookupMixin, IContains):
     """``data__key__icontains="OB"``."""
 
@@ -567,7 +599,6 @@ for _lookup in (
     KeyTransformGt,
     KeyTransformGte,
     KeyTransformIExact,
-    KeyTransformContains,
     KeyTransformIContains,
     KeyTransformStartsWith,
     KeyTransformIStartsWith,

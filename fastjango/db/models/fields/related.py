@@ -356,7 +356,7 @@ class ForeignKey(RelatedField[_ST, _GT]):
         if self.db_constraint is not True:
             kwargs["db_constraint"] = self.db_constraint
         model = self.remote_field.model
-        kwargs["to"] = model if isinstance(model, str) else model._meta.label_lower
+        kwargs["to"] = _label_lower(model)
         if (
             self.to_fields[0]
             and not isinstance(model, str)
@@ -780,7 +780,7 @@ class ManyToManyField(RelatedField[_ST, _GT]):
         if self.db_table is not None:
             kwargs["db_table"] = self.db_table
         model = self.remote_field.model
-        kwargs["to"] = model if isinstance(model, str) else model._meta.label_lower
+        kwargs["to"] = _label_lower(model)
         through = self.remote_field.through
         if through is not None and not getattr(
             getattr(through, "_meta", None), "auto_created", False
@@ -937,3 +937,13 @@ class ManyToManyField(RelatedField[_ST, _GT]):
 
     def sa_type(self) -> Any:
         return sa.types.NullType()
+
+
+def _label_lower(model: Any) -> str:
+    """Return ``"app_label.modelname"`` for a model or a (possibly unresolved) reference."""
+    if not isinstance(model, str):
+        return str(model._meta.label_lower)
+    if "." in model:
+        app_label, model_name = model.split(".")
+        return f"{app_label}.{model_name.lower()}"
+    return model.lower()

@@ -41,6 +41,9 @@ class Cast(Func):
                 return sa.func.date(inner, type_=result_type)
             if kind == "TimeField":
                 return sa.func.strftime("%H:%M:%f", inner, type_=result_type)
+            if kind == "JSONField":
+                # JSON is stored as text on SQLite; CAST(... AS JSON) would make a number.
+                return sa.type_coerce(sa.cast(inner, sa.Text()), result_type)
         if compiler.vendor == "mysql":
             if kind == "FloatField":
                 return vendor.template(["CAST(", " AS DOUBLE)"], [inner], result_type)
@@ -48,6 +51,9 @@ class Cast(Func):
                 length = f"({field.max_length})" if getattr(field, "max_length", None) else ""
                 return vendor.template(["CAST(", f" AS CHAR{length})"], [inner], result_type)
             if kind == "JSONField":
+                if getattr(compiler.connection, "mysql_is_mariadb", False):
+                    # MariaDB has no JSON type to cast to (JSON is an alias of LONGTEXT).
+                    return sa.func.json_extract(inner, sa.literal("$"), type_=result_type)
                 return vendor.template(["CAST(", " AS JSON)"], [inner], result_type)
         return sa.type_coerce(sa.cast(inner, field.sa_type_instance), result_type)
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql import ClauseElement
 from sqlalchemy.dialects.postgresql import distinct_on as pg_distinct_on
+from sqlalchemy.sql import ClauseElement
 
 from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
 from fastjango.db.models.constants import LOOKUP_SEP
@@ -119,9 +119,13 @@ class SQLCompiler:
                 parent.c[lhs.attname] == child.c[rhs.attname] for lhs, rhs in join.join_fields
             ]
             filtered = join.filtered_relation
-            if filtered is not None and getattr(filtered, "resolved_condition", None) is not None:
+            if filtered is not None and filtered.condition:
+                # Built against the joins the relation made (its path), so it adds none.
+                where = self.query.build_filtered_relation_q(
+                    filtered.condition, reuse=set(filtered.path)
+                )
                 try:
-                    conditions.append(self.condition(filtered.resolved_condition))
+                    conditions.append(self.condition(where))
                 except FullResultSet:
                     pass
                 except EmptyResultSet:
@@ -548,7 +552,21 @@ class SQLCompiler:
         if where_sa is not None:
             stmt = stmt.where(where_sa)
         if group_by:
-            stmt = stmt.group_by(*(self._group_element(g) for g in group_by))
+            # A selected expression is grouped by its position, as Django does: its bound
+            # parameters would make PostgreSQL see GROUP BY and SELECT as different.
+            positions: dict[Any, int] = {}
+            for position, (expr, _) in enumerate(select, start=1):
+                source = expr.source if isinstance(expr, Ref) else expr
+                if not isinstance(source, Col):
+                    positions.setdefault(_group_key(source), position)
+            stmt = stmt.group_by(
+                *(
+                    sa.literal_column(str(positions[_group_key(g)]))
+                    if not isinstance(g, Col | Ref) and _group_key(g) in positions
+                    else self._group_element(g)
+                    for g in group_by
+                )
+            )
         if having_sa is not None:
             stmt = stmt.having(having_sa)
         if order_clauses:
@@ -572,7 +590,15 @@ class SQLCompiler:
         return stmt
 
     def _select_element(self, expr: Any) -> Any:
-        element = self.sa(expr)
+        try:
+            element = self.sa(expr)
+        except EmptyResultSet:
+            # A selected condition that matches nothing is false (or the expression's
+            # empty value, like Count's 0), as in Django.
+            empty = getattr(expr, "empty_result_set_value", NotImplemented)
+            element = sa.false() if empty is NotImplemented else self.sa(Value(empty))
+        except FullResultSet:
+            element = sa.true()
         if isinstance(expr, WhereNode | NothingNode):
             return sa.type_coerce(element, sa.Boolean())
         return element
@@ -648,7 +674,7 @@ class SQLCompiler:
     def _combinator_select(self) -> Any:
         query = self.query
         features = self.connection.features if self.connection is not None else None
-        parts = []
+        parts: list[Any] = []
         first: SQLCompiler | None = None
         for part_query in query.combined_queries:
             part_query = part_query.clone()
@@ -672,7 +698,9 @@ class SQLCompiler:
             try:
                 part = compiler.as_select()
             except EmptyResultSet:
-                if query.combinator == "union":
+                # An empty part adds nothing to a UNION, and takes nothing from the first
+                # part of a difference.
+                if query.combinator == "union" or (query.combinator == "difference" and parts):
                     continue
                 raise
             if first is None:

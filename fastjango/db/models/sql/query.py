@@ -743,10 +743,6 @@ class Query(BaseExpression):
                     return lookup_splitted[n:], [], expression
         _, field, _, lookup_parts = self.names_to_path(lookup_splitted, self.get_meta())
         field_parts = lookup_splitted[0 : len(lookup_splitted) - len(lookup_parts)]
-        if len(lookup_parts) > 1 and not field_parts:
-            raise FieldError(
-                f'Invalid lookup "{lookup}" for model {self.get_meta().model.__name__}".'
-            )
         return lookup_parts, field_parts, False
 
     def check_filterable(self, expression: Any) -> None:
@@ -930,6 +926,8 @@ class Query(BaseExpression):
 
     @staticmethod
     def _instance_value(field: Any, target: Any, instance: Any) -> Any:
+        if instance.pk is None:
+            raise ValueError("Model instances passed to related filters must be saved.")
         # Compare with the column the relation points at (the pk unless to_field says).
         if getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False):
             if getattr(field, "concrete", False):
@@ -1080,10 +1078,30 @@ class Query(BaseExpression):
                 "FilteredRelation's relation_name cannot contain lookups (got "
                 f"{filtered_relation.relation_name!r})."
             )
-        for lookup in filtered_relation.condition.flatten():
-            if isinstance(lookup, tuple):
-                continue
+        relation_name = filtered_relation.relation_name
+        for lookup in _q_lookups(filtered_relation.condition):
+            lookup_parts, lookup_field_parts, _ = self.solve_lookup_type(lookup)
+            shift = 2 if not lookup_parts else 1
+            for index, part in enumerate(lookup_field_parts[:-shift]):
+                if index >= len(relation_field_parts):
+                    raise ValueError(
+                        "FilteredRelation's condition doesn't support nested relations deeper "
+                        f"than the relation_name (got {lookup!r} for {relation_name!r})."
+                    )
+                if relation_field_parts[index] != part:
+                    raise ValueError(
+                        "FilteredRelation's condition doesn't support relations outside the "
+                        f"{relation_name!r} (got {lookup!r})."
+                    )
+        filtered_relation.condition = _rename_prefix(
+            relation_name, alias, filtered_relation.condition
+        )
         self._filtered_relations[filtered_relation.alias] = filtered_relation
+
+    def build_filtered_relation_q(self, q_object: Q, reuse: set[str]) -> WhereNode:
+        """Return a FilteredRelation's condition on its join (the ON clause addition)."""
+        where, _ = self._add_q(q_object, used_aliases=reuse, split_subq=False)
+        return where
 
     # -- aggregation ------------------------------------------------------------------------
 
@@ -1500,3 +1518,24 @@ class AggregateQuery:
     def annotation_select(self) -> dict[str, Any]:
         """Return the aggregates."""
         return self.annotations
+
+
+def _q_lookups(q: Q) -> Iterator[str]:
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _q_lookups(child)
+        elif isinstance(child, tuple):
+            yield child[0]
+
+
+def _rename_prefix(prefix: str, replacement: str, q: Q) -> Q:
+    """Return ``q`` with lookups starting ``prefix`` rewritten to start ``replacement``."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_rename_prefix(prefix, replacement, child))
+        elif isinstance(child, tuple):
+            children.append((child[0].replace(prefix, replacement, 1), child[1]))
+        else:
+            children.append(child)
+    return Q(*children, _connector=q.connector, _negated=q.negated)

@@ -191,11 +191,22 @@ def as_text(compiler: SQLCompiler, element: Any, field: Any) -> Any:
     return sa.cast(element, sa.Text())
 
 
-def uuid_text(compiler: SQLCompiler, element: Any) -> Any:
-    """Return a UUID column as 32 hex digits (for text lookups)."""
+def native_uuid(compiler: SQLCompiler) -> bool:
+    """Return whether UUIDs are a native type (PostgreSQL, MariaDB) rather than CHAR(32)."""
     if compiler.vendor == "postgresql":
-        return sa.func.replace(sa.cast(element, sa.Text()), "-", "")
-    return element
+        return True
+    return compiler.vendor == "mysql" and bool(
+        getattr(compiler.connection, "mysql_is_mariadb", False)
+    )
+
+
+def uuid_text(compiler: SQLCompiler, element: Any) -> Any:
+    """Return a UUID column as text for text lookups (with hyphens where it is native)."""
+    if compiler.vendor == "postgresql":
+        return sa.cast(element, sa.Text())
+    if native_uuid(compiler):
+        return sa.cast(element, sa.CHAR())
+    return sa.type_coerce(element, sa.String())
 
 
 def concat(compiler: SQLCompiler, *parts: Any) -> Any:

@@ -48,6 +48,17 @@ class WhereNode:
             ", ".join(str(c) for c in self.children),
         )
 
+    def __eq__(self, other: object) -> bool:
+        return (
+            self.__class__ == other.__class__
+            and self.connector == other.connector
+            and self.negated == other.negated
+            and self.children == other.children
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self.connector, self.negated, repr(self.children)))
+
     def __len__(self) -> int:
         return len(self.children)
 
