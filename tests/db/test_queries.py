@@ -137,3 +137,16 @@ def test_statements_go_to_the_backends_logger(
 )
 def test_render_sql(sql: str, params: object, style: str, expected: str) -> None:
     assert render_sql(sql, params, style) == expected
+
+
+def test_bulk_insert_with_returning_is_logged(db: BaseDatabaseWrapper, items: sa.Table) -> None:
+    # SQLAlchemy sends a multi-row INSERT ... RETURNING as one "executemany" whose
+    # parameters are a single dict: the query log must take that shape too.
+    db.queries_log.clear()
+    with override_settings(DEBUG=True):
+        rows = db.execute(
+            sa.insert(items).returning(items.c.id),
+            [{"name": f"bulk-{i}"} for i in range(3)],
+        ).all()
+    assert len(rows) == 3
+    assert any("INSERT INTO fj_items" in entry["sql"] for entry in db.queries)

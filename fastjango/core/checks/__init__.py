@@ -13,6 +13,7 @@ from typing import Any
 import fastjango.core.checks.async_checks
 import fastjango.core.checks.files
 import fastjango.core.checks.http
+import fastjango.core.checks.model_checks
 import fastjango.core.checks.security.base
 import fastjango.core.checks.security.csrf
 import fastjango.core.checks.security.sessions

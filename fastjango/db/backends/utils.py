@@ -121,9 +121,12 @@ def install_query_log(engine: Engine, wrapper: BaseDatabaseWrapper) -> None:
         if start is None:
             return
         if executemany:
-            sample = parameters[0] if parameters else None
+            # Drivers give a list of parameter sets; an "insertmanyvalues" batch with
+            # RETURNING arrives as one dict of numbered parameters instead.
+            batch = isinstance(parameters, list | tuple)
+            sample = (parameters[0] if parameters else None) if batch else parameters
             sql = render_sql(statement, sample, paramstyle)
-            _record(wrapper, sql, start, len(parameters))
+            _record(wrapper, sql, start, len(parameters) if batch else 1)
         else:
             _record(wrapper, render_sql(statement, parameters, paramstyle), start, None)
 
