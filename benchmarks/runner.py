@@ -2,7 +2,9 @@
 
 Method: one server process pinned to core 0, wrk pinned to core 1, a warm-up run,
 then ``rounds`` measured runs interleaved across apps; median req/s, p99 latency and
-the server's RSS after load. Only 127.0.0.1; every run is bounded in time.
+the server's RSS after load. Endpoints that read the database run once per
+database (each server started with that database's environment). Only 127.0.0.1;
+every run is bounded in time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -23,11 +26,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.apps.data import EXPECTED_PAGE, PAGE
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 APPS = HERE / "apps"
 VENVS = HERE / ".venvs"
-DJANGO_REQUIREMENT = "django>=5.2,<5.3"
+DJANGO_REQUIREMENTS = ["django>=5.2,<5.3", "gunicorn", "uvicorn[standard]", "psycopg[binary,pool]"]
+#: endpoints that read the database: run once per database
+DB_ENDPOINTS = frozenset({"db", "html"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class App:
 class Result:
     app: str
     endpoint: str
+    db: str = "-"  # the database of a DB endpoint, "-" for the others
     rps: list[float] = field(default_factory=list)
     p99_ms: list[float] = field(default_factory=list)
     rss_mib: float = 0.0
@@ -112,18 +120,11 @@ def django_python() -> str:
     if not python.exists():
         print("Creating the Django virtual environment (once)...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    probe = "import django, gunicorn, uvicorn, psycopg, psycopg_pool"
+    if subprocess.run([str(python), "-c", probe], capture_output=True).returncode:
+        print("Installing Django and its servers into benchmarks/.venvs/django...", flush=True)
         subprocess.run(
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                DJANGO_REQUIREMENT,
-                "gunicorn",
-                "uvicorn[standard]",
-            ],
-            check=True,
+            [str(python), "-m", "pip", "install", "--quiet", *DJANGO_REQUIREMENTS], check=True
         )
     return str(python)
 
@@ -132,7 +133,7 @@ def all_apps(include_django: bool) -> list[App]:
     python = sys.executable
     fj_cwd = APPS / "fj_project"
     fj_env = {"PYTHONPATH": f"{fj_cwd}{os.pathsep}{ROOT}"}
-    endpoints = {"json": "/json", "html": "/html"}
+    endpoints = {"json": "/json", "db": "/db", "html": "/html"}
     apps = [
         App(
             "fastjango",
@@ -144,7 +145,7 @@ def all_apps(include_django: bool) -> list[App]:
         App(
             "fastjango-async",
             _uvicorn(python, "fj_project.asgi:application"),
-            {"json": "/json-async", "html": "/html-async"},
+            {"json": "/json-async", "db": "/db-async", "html": "/html-async"},
             fj_cwd,
             {**fj_env, "FASTJANGO_SETTINGS_MODULE": "fj_project.settings"},
         ),
@@ -163,6 +164,11 @@ def all_apps(include_django: bool) -> list[App]:
             {**fj_env, "FASTJANGO_SETTINGS_MODULE": "fj_project.settings"},
         ),
         App("fastapi", _uvicorn(python, "benchmarks.apps.fastapi_app:app"), endpoints),
+        App(
+            "fastapi-sync",
+            _uvicorn(python, "benchmarks.apps.fastapi_app:app"),
+            {"db": "/db-sync", "html": "/html-sync"},
+        ),
         App("starlette", _uvicorn(python, "benchmarks.apps.starlette_app:app"), endpoints),
     ]
     if include_django:
@@ -175,14 +181,14 @@ def all_apps(include_django: bool) -> list[App]:
                 _gunicorn(dj_python, "django_project.wsgi:application"),
                 endpoints,
                 dj_cwd,
-                dj_env,
+                {**dj_env, "BENCH_DJANGO_SERVER": "wsgi"},
             ),
             App(
                 "django-asgi",
                 _uvicorn(dj_python, "django_project.asgi:application"),
                 endpoints,
                 dj_cwd,
-                dj_env,
+                {**dj_env, "BENCH_DJANGO_SERVER": "asgi"},
             ),
         ]
     return apps
@@ -194,36 +200,42 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _fetch(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+def fetch(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return int(response.status), bytes(response.read())
 
 
 @contextmanager
-def serve(app: App) -> Iterator[tuple[int, int]]:
-    """Start ``app`` pinned to core 0; yield (port, pid); stop it afterwards."""
+def serve(app: App, db_env: dict[str, str], probe: str | None = None) -> Iterator[tuple[int, int]]:
+    """Start ``app`` on the database ``db_env`` names, pinned to core 0; yield (port, pid).
+
+    The server is stopped on exit. ``probe`` is the path polled until it answers.
+    """
     port = _free_port()
-    env = {**os.environ, **app.env}
+    env = {**os.environ, **db_env, **app.env}
     command = app.command(port)
     if shutil.which("taskset"):
         command = ["taskset", "-c", "0", *command]
+    # A file, not a pipe: a server that logs a lot under load must never block on stderr.
+    stderr = tempfile.TemporaryFile()
     process = subprocess.Popen(
         command,
         cwd=app.cwd,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
-        first_path = next(iter(app.endpoints.values()))
+        first_path = probe or next(iter(app.endpoints.values()))
         while True:
             if process.poll() is not None:
-                error = process.stderr.read().decode() if process.stderr else ""
+                stderr.seek(0)
+                error = stderr.read().decode(errors="replace")
                 raise RuntimeError(f"{app.name} exited on start-up:\n{error}")
             try:
-                _fetch(f"http://127.0.0.1:{port}{first_path}", timeout=0.5)
+                fetch(f"http://127.0.0.1:{port}{first_path}", timeout=0.5)
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -237,6 +249,7 @@ def serve(app: App) -> Iterator[tuple[int, int]]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        stderr.close()
 
 
 def _server_pid(pid: int) -> int:
@@ -274,9 +287,17 @@ def check_response(endpoint: str, status: int, body: bytes) -> None:
     elif endpoint.startswith("slow"):
         if body != b"computed":
             raise AssertionError(f"{endpoint}: unexpected body {body[:200]!r}")
+    elif endpoint == "db":
+        if json.loads(body) != EXPECTED_PAGE:
+            raise AssertionError(f"db: not the {PAGE} expected rows: {body[:300]!r}")
     elif endpoint == "html":
         text = body.decode()
-        if text.count("<tr>") != 20 or "Book &lt;7&gt; &amp;" not in text or "<7>" in text:
+        rows_ok = text.count("<tr>") == PAGE and f"<td>{PAGE}</td>" in text
+        # Jinja2 writes " as &#34;, Django's templates as &quot;: both are escaped.
+        escaped = (
+            f"Book &lt;{PAGE}&gt; &amp;" in text and "<7>" not in text and '"friends"' not in text
+        )
+        if not (rows_ok and escaped):
             raise AssertionError(f"html: rows missing or not escaped: {text[:300]!r}")
 
 
@@ -312,35 +333,58 @@ def ensure_wrk() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
 
 
+def _servers(
+    app: App, endpoints: list[str], databases: dict[str, dict[str, str]]
+) -> Iterator[tuple[str, dict[str, str], list[str]]]:
+    """Yield (database, its environment, endpoints to load) for each server of ``app``.
+
+    Endpoints that don't read the database run on the first database's server only.
+    """
+    mine = [endpoint for endpoint in endpoints if endpoint in app.endpoints]
+    plain = [endpoint for endpoint in mine if endpoint not in DB_ENDPOINTS]
+    reading = [endpoint for endpoint in mine if endpoint in DB_ENDPOINTS]
+    for index, (backend, db_env) in enumerate(databases.items()):
+        chosen = (plain if index == 0 else []) + reading
+        if chosen:
+            yield backend, db_env, chosen
+
+
 def run(
-    apps: list[App], endpoints: list[str], seconds: int, rounds: int, connections: int
+    apps: list[App],
+    endpoints: list[str],
+    seconds: int,
+    rounds: int,
+    connections: int,
+    databases: dict[str, dict[str, str]],
 ) -> list[Result]:
-    """Benchmark every app on every endpoint; rounds are interleaved across apps."""
-    results = {
-        (app.name, endpoint): Result(app.name, endpoint)
-        for app in apps
-        for endpoint in endpoints
-        if endpoint in app.endpoints
-    }
+    """Benchmark every app on every endpoint and database; rounds are interleaved across apps.
+
+    ``databases`` maps each database to the environment that points a server at
+    it (from ``benchmarks.seed.seed``).
+    """
+    results: dict[tuple[str, str, str], Result] = {}
     for round_number in range(rounds):
         for app in apps:
-            with serve(app) as (port, pid):
-                for endpoint in endpoints:
-                    if endpoint not in app.endpoints:
-                        continue
-                    url = f"http://127.0.0.1:{port}{app.endpoints[endpoint]}"
-                    check_response(endpoint, *_fetch(url))
-                    if round_number == 0:
-                        wrk(url, max(1, seconds // 2), connections)  # warm-up
-                    rps, p99, errors = wrk(url, seconds, connections)
-                    result = results[(app.name, endpoint)]
-                    result.rps.append(rps)
-                    result.p99_ms.append(p99)
-                    result.errors += errors
-                    result.rss_mib = max(result.rss_mib, rss_mib(pid))
-                    print(
-                        f"  round {round_number + 1}/{rounds} {app.name:<16} {endpoint:<6} "
-                        f"{rps:>9.0f} req/s  p99 {p99:7.2f} ms",
-                        flush=True,
-                    )
+            for backend, db_env, chosen in _servers(app, endpoints, databases):
+                probe = app.endpoints[chosen[0]]
+                with serve(app, db_env, probe) as (port, pid):
+                    for endpoint in chosen:
+                        db = backend if endpoint in DB_ENDPOINTS else "-"
+                        url = f"http://127.0.0.1:{port}{app.endpoints[endpoint]}"
+                        check_response(endpoint, *fetch(url))
+                        if round_number == 0:
+                            wrk(url, max(1, seconds // 2), connections)  # warm-up
+                        rps, p99, errors = wrk(url, seconds, connections)
+                        result = results.setdefault(
+                            (app.name, endpoint, db), Result(app.name, endpoint, db)
+                        )
+                        result.rps.append(rps)
+                        result.p99_ms.append(p99)
+                        result.errors += errors
+                        result.rss_mib = max(result.rss_mib, rss_mib(pid))
+                        print(
+                            f"  round {round_number + 1}/{rounds} {app.name:<16} {endpoint:<6} "
+                            f"{db:<10} {rps:>9.0f} req/s  p99 {p99:7.2f} ms",
+                            flush=True,
+                        )
     return list(results.values())

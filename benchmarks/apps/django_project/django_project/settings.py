@@ -1,8 +1,14 @@
 """Django as startproject makes it: default apps and middleware."""
 
+import os
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The shared data module lives beside the project, outside any Django app.
+sys.path.insert(0, str(BASE_DIR.parent))
+from data import django_databases  # noqa: E402
 
 SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
@@ -14,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "bench",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -40,7 +47,8 @@ TEMPLATES = [
     }
 ]
 WSGI_APPLICATION = "django_project.wsgi.application"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+# BENCH_DJANGO_SERVER says how the runner started us: "wsgi" (gunicorn) or "asgi" (uvicorn).
+DATABASES = django_databases(os.environ.get("BENCH_DJANGO_SERVER", "wsgi"))
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "static/"

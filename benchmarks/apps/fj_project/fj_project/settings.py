@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+from benchmarks.apps.data import fastjango_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-INSTALLED_APPS: list[str] = []
+INSTALLED_APPS = ["bench"]
 MIDDLEWARE = [
     "fastjango.middleware.security.SecurityMiddleware",
     "fastjango.middleware.common.CommonMiddleware",
@@ -22,6 +24,7 @@ TEMPLATES = [
         "OPTIONS": {},
     }
 ]
+DATABASES = fastjango_databases()
 USE_TZ = True
 TIME_ZONE = "UTC"
 CACHES = {

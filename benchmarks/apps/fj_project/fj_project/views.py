@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
-from benchmarks.apps.data import JSON_MESSAGE, ROWS
+from bench.models import World
+
+from benchmarks.apps.data import JSON_MESSAGE, PAGE
 from fastjango.http import HttpRequest, HttpResponse, JsonResponse
 from fastjango.shortcuts import render
 from fastjango.views.decorators.cache import cache_page
@@ -18,12 +20,24 @@ async def json_async(request: HttpRequest) -> JsonResponse:
     return JsonResponse(JSON_MESSAGE)
 
 
+def db_view(request: HttpRequest) -> JsonResponse:
+    rows = [world.as_dict() for world in World.objects.order_by("id")[:PAGE]]
+    return JsonResponse(rows, safe=False)
+
+
+async def db_async(request: HttpRequest) -> JsonResponse:
+    rows = [world.as_dict() async for world in World.objects.order_by("id")[:PAGE]]
+    return JsonResponse(rows, safe=False)
+
+
 def html_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "rows.html", {"rows": ROWS})
+    rows = list(World.objects.order_by("id")[:PAGE])
+    return render(request, "rows.html", {"rows": rows})
 
 
 async def html_async(request: HttpRequest) -> HttpResponse:
-    return render(request, "rows.html", {"rows": ROWS})
+    rows = [world async for world in World.objects.order_by("id")[:PAGE]]
+    return render(request, "rows.html", {"rows": rows})
 
 
 def _compute(milliseconds: float) -> str:

@@ -1,0 +1,1 @@
+"""The benchmark's models (app label ``bench``), on the tables ``benchmarks.seed`` fills."""
