@@ -214,6 +214,7 @@ def test_runserver_starts_reloader_despite_broken_app(
     assert "Performing system checks" not in output
 
 
+@override_settings(SETTINGS_MODULE="tests.settings")
 def test_runserver_with_configured_settings_needs_a_module(
     registry_ready: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -228,6 +229,7 @@ def test_runserver_with_configured_settings_needs_a_module(
     assert os.environ["FASTJANGO_SETTINGS_MODULE"] == "tests.settings"
 
 
+@override_settings(SETTINGS_MODULE="tests.settings")
 def test_export_settings_module(monkeypatch: pytest.MonkeyPatch) -> None:
     from fastjango.core.management._server import export_settings_module
 
