@@ -218,26 +218,14 @@ class QuerySet(AltersData, Generic[_T]):
         return combined
 
     def __or__(self, other: QuerySet[_T]) -> QuerySet[_T]:
-        self._check_operator_queryset(other, "|")
-        self._merge_sanity_check(other)
-        if isinstance(self, EmptyQuerySet):
-            return other
-        if isinstance(other, EmptyQuerySet):
-            return self
-        query = (
-            self
-            if self.query.can_filter()
-            else self.model._base_manager.filter(pk__in=self.values("pk"))
-        )
-        combined = query._chain()
-        combined._merge_known_related_objects(other)
-        if not other.query.can_filter():
-            other = other.model._base_manager.filter(pk__in=other.values("pk"))
-        combined.query.combine(other.query, "OR")
-        return combined
+        return self._combine_filters(other, "|", "OR")
 
     def __xor__(self, other: QuerySet[_T]) -> QuerySet[_T]:
-        self._check_operator_queryset(other, "^")
+        return self._combine_filters(other, "^", "XOR")
+
+    def _combine_filters(self, other: QuerySet[_T], operator: str, connector: str) -> QuerySet[_T]:
+        # | and ^ differ only in the connector; a sliced side filters by its pks.
+        self._check_operator_queryset(other, operator)
         self._merge_sanity_check(other)
         if isinstance(self, EmptyQuerySet):
             return other
@@ -252,7 +240,7 @@ class QuerySet(AltersData, Generic[_T]):
         combined._merge_known_related_objects(other)
         if not other.query.can_filter():
             other = other.model._base_manager.filter(pk__in=other.values("pk"))
-        combined.query.combine(other.query, "XOR")
+        combined.query.combine(other.query, connector)
         return combined
 
     # -- evaluation ------------------------------------------------------------------
