@@ -110,6 +110,10 @@ class Signal:
 
     def has_listeners(self, sender: Any = None) -> bool:
         """Return whether any receiver would get a signal sent by ``sender``."""
+        # Called for every model instance built (pre_init/post_init): answer from
+        # the cache without building receiver lists when nobody listens.
+        if not self.receivers or self._cached(sender) is NO_RECEIVERS:
+            return False
         sync_receivers, async_receivers = self._live_receivers(sender)
         return bool(sync_receivers) or bool(async_receivers)
 

@@ -171,10 +171,14 @@ class Lookup(Expression):
     def bind(self, compiler: SQLCompiler, value: Any) -> Any:
         """Return ``value`` as a bound parameter typed like the left-hand side."""
         field = self.lhs_field
+        slot = compiler.bind_slots.get(id(self)) if value is self.rhs else None
         value = self.prep_db_value(value, compiler)
-        if field is not None:
-            return sa.bindparam(None, value, type_=field.sa_type_instance, unique=True)
-        return sa.bindparam(None, value, unique=True)
+        type_ = field.sa_type_instance if field is not None else None
+        if slot is not None:
+            # A statement kept for reuse: the value is given by name each time it runs.
+            compiler.slots_bound.add(slot)
+            return sa.bindparam(slot, value, type_=type_)
+        return sa.bindparam(None, value, type_=type_, unique=True)
 
     def rhs_sa(self, compiler: SQLCompiler) -> Any:
         """Return the right-hand side as a SQLAlchemy element."""

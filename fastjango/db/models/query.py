@@ -27,7 +27,7 @@ from fastjango.db.models.prefetch import (
 )
 from fastjango.db.models.query_utils import FilteredRelation, Q, _in_event_loop
 from fastjango.db.models.raw import RawQuerySet
-from fastjango.db.models.sql import hydration
+from fastjango.db.models.sql import hydration, statement_cache
 from fastjango.db.models.sql.compiler import SQLCompiler
 from fastjango.db.models.sql.query import Query
 from fastjango.db.models.utils import AltersData, resolve_callables
@@ -250,7 +250,8 @@ class QuerySet(AltersData, Generic[_T]):
         """Return the SQLAlchemy ``Select`` this queryset runs (on its database)."""
         return SQLCompiler(self.query, connections[self.db]).as_select()
 
-    def _compile(self, connection: Any) -> tuple[Any, hydration.RowFactory]:
+    def _compile(self, connection: Any) -> tuple[Any, dict[str, Any] | None, hydration.RowFactory]:
+        """Return the statement, the values it binds by name (or None) and the row factory."""
         query = self.query
         if query.select_for_update and connection.features.has_select_for_update:
             if not connection.in_atomic_block:
@@ -258,8 +259,33 @@ class QuerySet(AltersData, Generic[_T]):
                     "select_for_update cannot be used outside of a transaction."
                 )
         compiler = SQLCompiler(query, connection)
-        statement = compiler.as_select()
-        return statement, self._row_factory(compiler)
+        shape = statement_cache.shape(query, self.db, connection.vendor)
+        if shape is None:
+            statement = compiler.as_select()
+            return statement, None, self._row_factory(compiler)
+        key, leaves = shape
+        cached = statement_cache.lookup(key)
+        if cached is None:
+            compiler.bind_slots = {
+                id(leaf): statement_cache.slot_name(index) for index, leaf in enumerate(leaves)
+            }
+            statement = compiler.as_select()
+            if compiler.slots_bound == set(compiler.bind_slots.values()):
+                statement_cache.store(
+                    key,
+                    statement_cache.CachedSelect(
+                        statement,
+                        compiler.klass_info,
+                        compiler.column_names,
+                        compiler.annotation_positions,
+                    ),
+                )
+            return statement, None, self._row_factory(compiler)
+        compiler.klass_info = cached.klass_info
+        compiler.column_names = cached.column_names
+        compiler.annotation_positions = cached.annotation_positions
+        params = statement_cache.slot_params(leaves, compiler) if leaves else None
+        return cached.statement, params, self._row_factory(compiler)
 
     def _row_factory(self, compiler: SQLCompiler) -> hydration.RowFactory:
         mode = self._mode
@@ -291,19 +317,19 @@ class QuerySet(AltersData, Generic[_T]):
     def _fetch_rows(self) -> list[Any]:
         connection = connections[self.db]
         try:
-            statement, factory = self._compile(connection)
+            statement, params, factory = self._compile(connection)
         except EmptyResultSet:
             return []
-        rows = connection.execute(statement).all()
+        rows = connection.execute(statement, params).all()
         return self._finish_rows(factory(rows))
 
     async def _afetch_rows(self) -> list[Any]:
         connection = connections[self.db]
         try:
-            statement, factory = self._compile(connection)
+            statement, params, factory = self._compile(connection)
         except EmptyResultSet:
             return []
-        result = await connection.aexecute(statement)
+        result = await connection.aexecute(statement, params)
         return self._finish_rows(factory(result.all()))
 
     def _finish_rows(self, results: list[Any]) -> list[Any]:
@@ -372,12 +398,12 @@ class QuerySet(AltersData, Generic[_T]):
     def _iterator(self, chunk_size: int) -> Iterator[_T]:
         connection = connections[self.db]
         try:
-            statement, factory = self._compile(connection)
+            statement, params, factory = self._compile(connection)
         except EmptyResultSet:
             return
         options = self._stream_options(connection, chunk_size)
         with connection.connect() as conn:
-            result = conn.execute(statement.execution_options(**options))
+            result = conn.execute(statement.execution_options(**options), params)
             for rows in result.partitions(chunk_size):
                 objs = self._finish_rows(factory(rows))
                 if self._prefetch_related_lookups:
@@ -390,13 +416,13 @@ class QuerySet(AltersData, Generic[_T]):
             raise ValueError("Chunk size must be strictly positive.")
         connection = connections[self.db]
         try:
-            statement, factory = self._compile(connection)
+            statement, params, factory = self._compile(connection)
         except EmptyResultSet:
             return
         options = self._stream_options(connection, chunk_size)
         async with connection.aconnect() as conn:
             if options:
-                result = await conn.stream(statement.execution_options(**options))
+                result = await conn.stream(statement.execution_options(**options), params)
                 async for rows in result.partitions(chunk_size):
                     objs = self._finish_rows(factory(rows))
                     if self._prefetch_related_lookups:
@@ -404,7 +430,7 @@ class QuerySet(AltersData, Generic[_T]):
                     for obj in objs:
                         yield obj
                 return
-            buffered = await conn.execute(statement)
+            buffered = await conn.execute(statement, params)
             for rows in buffered.partitions(chunk_size):
                 objs = self._finish_rows(factory(rows))
                 if self._prefetch_related_lookups:

@@ -181,3 +181,15 @@ async def test_async_raw_queries() -> None:
     raw = Blog.objects.raw("SELECT * FROM queries_blog")
     assert [b.name async for b in raw] == ["b"]
     assert [b.name async for b in raw.aiterator()] == ["b"]
+
+
+async def test_reused_statements_take_each_querysets_values() -> None:
+    # Same-shape querysets share one compiled statement (sql.statement_cache); the async
+    # paths must bind each queryset's own values.
+    blogs = [await Blog.objects.acreate(name=f"blog {n}", tagline=str(n)) for n in range(4)]
+    for n in range(3):
+        assert (await Blog.objects.aget(name=f"blog {n}")).tagline == str(n)
+        names = [b.name async for b in Blog.objects.filter(pk__gt=blogs[n].pk).aiterator()]
+        assert sorted(names) == [f"blog {m}" for m in range(n + 1, 4)]
+        streamed = [b.name async for b in Blog.objects.filter(pk__lte=blogs[n].pk)]
+        assert sorted(streamed) == [f"blog {m}" for m in range(n + 1)]

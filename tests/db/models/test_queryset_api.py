@@ -11,6 +11,7 @@ from fastjango.db import NotSupportedError, connections, models, transaction
 from fastjango.db.models import Count, F, Q
 from fastjango.db.models.query import EmptyQuerySet
 from fastjango.test.utils import CaptureQueriesContext
+from tests.db.models.models_fields import Stamped
 from tests.db.models.models_queries import Author, Blog, Entry, Event
 
 pytestmark = pytest.mark.usefixtures("using")
@@ -375,6 +376,20 @@ def test_bulk_create_and_bulk_update(using: str) -> None:
         Blog.objects.bulk_update(blogs, [])
     with pytest.raises(ValueError, match="cannot be used with primary key fields"):
         Blog.objects.bulk_update(blogs, ["id"])
+
+
+def test_bulk_create_gives_each_object_its_own_row(using: str) -> None:
+    # SQLite returns the rows of a multi-row INSERT unordered; they are matched back by key.
+    blogs = Blog.objects.bulk_create([Blog(name=f"b{i}", tagline=str(i)) for i in range(300)])
+    if not connections[using].features.can_return_rows_from_bulk_insert:
+        assert all(b.pk is None for b in blogs)
+        return
+    stored = dict(Blog.objects.values_list("pk", "name"))
+    assert [stored[b.pk] for b in blogs] == [b.name for b in blogs]
+    assert len({b.pk for b in blogs}) == 300
+    stamped = Stamped.objects.bulk_create([Stamped(name="x", label=f"s{i}") for i in range(3)])
+    stored = dict(Stamped.objects.values_list("pk", "label"))
+    assert [(stored[s.pk], s.counted) for s in stamped] == [(f"s{i}", 7) for i in range(3)]
 
 
 def test_bulk_create_conflicts(using: str) -> None:

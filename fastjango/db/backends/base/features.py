@@ -45,6 +45,10 @@ class BaseDatabaseFeatures:
     can_distinct_on_fields = False
     can_return_columns_from_insert = False
     can_return_rows_from_bulk_insert = False
+    #: a multi-row INSERT assigns auto-increment keys in ascending row order, so
+    #: RETURNING rows can be matched to objects by sorting on the key instead of
+    #: asking SQLAlchemy for parameter order (which SQLite can only give row by row)
+    bulk_insert_keys_ascend = False
     supports_ignore_conflicts = True
     supports_update_conflicts = False
     supports_update_conflicts_with_target = False

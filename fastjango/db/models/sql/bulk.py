@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -105,18 +106,34 @@ def bulk_insert_plan(
             # (bulk_create() of 1,000 rows took 34 ms instead of 13 on SQLite, 43
             # instead of 15 on PostgreSQL). Upserts keep it: a conflict may return no row.
             many = plain and bool(rows[0]) and on_conflict is None
+            # SQLite can keep parameter order only by sending the rows one at a time;
+            # its auto-assigned keys ascend in row order, so sorting on them matches
+            # an unordered multi-row RETURNING to the objects (1,000 rows: 25 -> 9 ms).
+            key_index = (
+                returning.index(opts.pk)
+                if many
+                and group is without_pk
+                and opts.pk is opts.auto_field
+                and opts.pk in returning
+                and connection.features.bulk_insert_keys_ascend
+                else None
+            )
             if returning:
                 columns = [table.c[f.attname] for f in returning]
-                statement = statement.returning(*columns, sort_by_parameter_order=many)
+                statement = statement.returning(
+                    *columns, sort_by_parameter_order=many and key_index is None
+                )
             if not rows[0] and plain:
                 # Nothing to set but the defaults: one INSERT per row.
-                results = []
+                results: list[Any] = []
                 for _ in batch:
                     result = yield plans.Execute(using, statement.values({}))
                     results.append(result.first() if returning else None)
             elif many or (plain and not returning):
                 result = yield plans.Execute(using, statement, rows)
                 results = list(result.all()) if returning else [None] * len(batch)
+                if key_index is not None:
+                    results.sort(key=operator.itemgetter(key_index))
             else:
                 result = yield plans.Execute(
                     using, statement.values(_uniform(rows, group_fields, model))

@@ -57,6 +57,10 @@ class SQLCompiler:
         self.column_names: list[str] = []
         self.annotation_positions: dict[str, int] = {}
         self.ddl = False
+        #: id(lookup) -> bind parameter name, for values bound by name (statement_cache)
+        self.bind_slots: dict[int, str] = {}
+        #: the names of ``bind_slots`` that compiling actually bound
+        self.slots_bound: set[str] = set()
 
     @classmethod
     def standalone(cls, model: Any) -> SQLCompiler:
