@@ -92,6 +92,31 @@ async def test_sqlite_memory_is_shared_by_sync_and_async(tmp_path: Path) -> None
     await db.aclose()
 
 
+@pytest.mark.anyio
+async def test_sqlite_async_statements_run_on_the_sync_engine_in_a_thread(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    db = _wrapper({"ENGINE": "fastjango.db.backends.sqlite3", "NAME": str(tmp_path / "a.db")})
+    threads: set[str] = set()
+    loop_thread = threading.current_thread().name
+
+    @sa.event.listens_for(db.sync_engine, "before_cursor_execute")
+    def seen(*args: Any) -> None:
+        threads.add(threading.current_thread().name)
+
+    await db.aexecute("CREATE TABLE t (x int PRIMARY KEY)")
+    await db.aexecute("INSERT INTO t VALUES (:x)", {"x": 1})
+    assert (await db.aexecute("SELECT x FROM t")).all() == [(1,)]
+    # Outside atomic blocks every statement went through the sync engine, off the loop.
+    assert threads and loop_thread not in threads
+    with pytest.raises(IntegrityError):
+        await db.aexecute("INSERT INTO t VALUES (1)")
+    assert (await db.aexecute("SELECT count(*) FROM t")).scalar() == 1
+    await db.aclose()
+
+
 def test_sqlite_transaction_mode() -> None:
     conn = {
         "ENGINE": "fastjango.db.backends.sqlite3",

@@ -298,21 +298,22 @@ class ModelState:
     """Per-instance ORM state: the database it came from and whether it is unsaved."""
 
     __slots__ = ("_fields_cache", "adding", "db")
-    _fields_cache: dict[str, Any]
+    _fields_cache: dict[str, Any] | None
 
     def __init__(self, db: str | None = None, adding: bool = True) -> None:
         self.db = db
         self.adding = adding
+        # None until used: most instances never cache a related object, and a
+        # None test is cheaper than catching AttributeError (0.13 vs 0.65 us a row).
+        self._fields_cache = None
 
     @property
     def fields_cache(self) -> dict[str, Any]:
         """Return the cache of related objects (created on first use)."""
-        try:
-            return self._fields_cache
-        except AttributeError:
-            cache: dict[str, Any] = {}
-            self._fields_cache = cache
-            return cache
+        cache = self._fields_cache
+        if cache is None:
+            cache = self._fields_cache = {}
+        return cache
 
     @fields_cache.setter
     def fields_cache(self, value: dict[str, Any]) -> None:
@@ -320,7 +321,7 @@ class ModelState:
 
     def __copy__(self) -> ModelState:
         new = ModelState(self.db, self.adding)
-        if hasattr(self, "_fields_cache"):
+        if self._fields_cache is not None:
             new._fields_cache = self._fields_cache.copy()
         return new
 
@@ -328,7 +329,7 @@ class ModelState:
         return {
             "db": self.db,
             "adding": self.adding,
-            "fields_cache": getattr(self, "_fields_cache", {}).copy(),
+            "fields_cache": (self._fields_cache or {}).copy(),
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -757,7 +758,8 @@ class Model(AltersData, metaclass=ModelBase):
         if cls._meta.proxy:
             cls = cls._meta.concrete_model
         meta = cls._meta
-        if not meta.auto_created:
+        # Steps for signals nobody listens to are skipped: each costs a generator resume.
+        if not meta.auto_created and pre_save.has_listeners(origin):
             yield plans.Send(
                 pre_save,
                 origin,
@@ -772,7 +774,7 @@ class Model(AltersData, metaclass=ModelBase):
             )
         self._state.db = using
         self._state.adding = False
-        if not meta.auto_created:
+        if not meta.auto_created and post_save.has_listeners(origin):
             yield plans.Send(
                 post_save,
                 origin,
@@ -843,8 +845,10 @@ class Model(AltersData, metaclass=ModelBase):
             if not pk_set:
                 fields = [f for f in fields if f is not meta.auto_field]
             returning = list(meta.db_returning_fields)
-            statement, returning = insert_statement(cls, [self], fields, returning, using, raw=raw)
-            result = yield plans.Execute(using, statement)
+            statement, params, returning = insert_statement(
+                cls, [self], fields, returning, using, raw=raw
+            )
+            result = yield plans.Execute(using, statement, params)
             _apply_insert_result(self, result, returning, fields, meta)
         return updated
 

@@ -87,7 +87,8 @@ class QuerySet(AltersData, Generic[_T]):
         self.model = model
         self._db = using
         self._hints = hints or {}
-        self._query = query or Query(self.model)
+        # Made on first use: Model.objects.create() and friends never need one.
+        self._query: Query | None = query
         self._result_cache: list[_T] | None = None
         self._sticky_filter = False
         self._for_write = False
@@ -102,10 +103,16 @@ class QuerySet(AltersData, Generic[_T]):
     @property
     def query(self) -> Query:
         """Return the ``sql.Query`` (applying a filter deferred by a related manager)."""
+        if self._query is None:
+            self._query = Query(self.model)
         if self._deferred_filter:
             negate, args, kwargs = self._deferred_filter
-            self._filter_or_exclude_inplace(negate, args, kwargs)
-            self._deferred_filter = None
+            self._deferred_filter = None  # _filter_or_exclude_inplace() reads self.query
+            try:
+                self._filter_or_exclude_inplace(negate, args, kwargs)
+            except BaseException:
+                self._deferred_filter = negate, args, kwargs
+                raise
         return self._query
 
     @query.setter
@@ -1380,9 +1387,9 @@ class QuerySet(AltersData, Generic[_T]):
         self, negate: bool, args: Sequence[Any], kwargs: dict[str, Any]
     ) -> None:
         if negate:
-            self._query.add_q(~Q(*args, **kwargs))
+            self.query.add_q(~Q(*args, **kwargs))
         else:
-            self._query.add_q(Q(*args, **kwargs))
+            self.query.add_q(Q(*args, **kwargs))
 
     def complex_filter(self, filter_obj: Any) -> Self:
         """Return the objects matching a ``Q`` or a dict of lookups."""

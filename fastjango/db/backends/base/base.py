@@ -30,8 +30,13 @@ from fastjango.db.backends.base.operations import BaseDatabaseOperations
 from fastjango.db.backends.base.transaction_state import TransactionState
 from fastjango.db.backends.signals import connection_created
 from fastjango.db.backends.utils import CursorDebugWrapper, CursorWrapper, install_query_log
-from fastjango.db.utils import DatabaseErrorWrapper, Error, OperationalError
-from fastjango.utils.asyncio import async_unsafe
+from fastjango.db.utils import (
+    DatabaseErrorWrapper,
+    Error,
+    OperationalError,
+    translate_exception,
+)
+from fastjango.utils.asyncio import async_unsafe, run_in_threadpool
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -117,6 +122,9 @@ class BaseDatabaseWrapper(AtomicMixin):
     creation_class: ClassVar[type[BaseDatabaseCreation]] = BaseDatabaseCreation
     #: whether the pool pings a connection before handing it out
     pre_ping: ClassVar[bool] = True
+    #: run async statements outside atomic blocks on the sync engine in the thread pool:
+    #: one hand-off per statement instead of one per DB-API call (aiosqlite)
+    async_in_threads: ClassVar[bool] = False
     #: Django keeps the last 9000 queries
     queries_limit: ClassVar[int] = 9000
 
@@ -384,13 +392,33 @@ class BaseDatabaseWrapper(AtomicMixin):
         Rows are buffered, so the result stays readable after the connection
         goes back to the pool. A list of dicts as ``params`` runs it once per dict.
         """
-        executable = self._executable(statement)
-        with self._sync_connection() as conn:
+        executable = statement if isinstance(statement, Executable) else self._executable(statement)
+        return self._run(executable, params)
+
+    def _run(self, executable: Executable, params: Parameters) -> CursorResult[Any]:
+        # Every sync ORM query comes through here: no generator-based context managers.
+        state = self._transaction.get()
+        if state is not None:
+            self._check_state(state, is_async=False)
+            conn = state.connection
+        else:
+            conn = self._checkout()
+        try:
             return _buffered(conn.execute(executable, params))
+        except Exception as exc:
+            translated = translate_exception(exc, self.Database)
+            if translated is None:
+                raise
+            raise translated.with_traceback(exc.__traceback__) from translated.__cause__
+        finally:
+            if state is None:
+                conn.close()
 
     async def aexecute(self, statement: Statement, params: Parameters = None) -> CursorResult[Any]:
         """Async twin of ``execute()``."""
         executable = self._executable(statement)
+        if self.async_in_threads and self._transaction.get() is None:
+            return await run_in_threadpool(self._run, executable, params)
         async with self.aconnect() as conn:
             return await conn.execute(executable, params)
 
