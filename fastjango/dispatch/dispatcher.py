@@ -50,6 +50,8 @@ class Signal:
             weakref.WeakKeyDictionary() if use_caching else {}
         )
         self._dead_receivers = False
+        #: bumped by every connect() and disconnect(), for caches that depend on receivers
+        self.version = 0
 
     def connect(
         self,
@@ -84,6 +86,7 @@ class Signal:
             if not any(key == lookup_key for key, _, _ in self.receivers):
                 self.receivers.append((lookup_key, ref, is_async))
             self.sender_receivers_cache.clear()
+            self.version += 1
 
     def disconnect(
         self,
@@ -106,6 +109,7 @@ class Signal:
                     del self.receivers[index]
                     break
             self.sender_receivers_cache.clear()
+            self.version += 1
         return disconnected
 
     def has_listeners(self, sender: Any = None) -> bool:

@@ -27,6 +27,7 @@ from fastjango.db.models.prefetch import (
 )
 from fastjango.db.models.query_utils import FilteredRelation, Q, _in_event_loop
 from fastjango.db.models.raw import RawQuerySet
+from fastjango.db.models.signals import post_init, pre_init
 from fastjango.db.models.sql import hydration, statement_cache
 from fastjango.db.models.sql.compiler import SQLCompiler
 from fastjango.db.models.sql.query import Query
@@ -285,14 +286,21 @@ class QuerySet(AltersData, Generic[_T]):
                         compiler.klass_info,
                         compiler.column_names,
                         compiler.annotation_positions,
+                        {},
                     ),
                 )
             return statement, None, self._row_factory(compiler)
-        compiler.klass_info = cached.klass_info
-        compiler.column_names = cached.column_names
-        compiler.annotation_positions = cached.annotation_positions
         params = statement_cache.slot_params(leaves, compiler) if leaves else None
-        return cached.statement, params, self._row_factory(compiler)
+        # A factory decides at creation whether instances go through __init__ (for
+        # pre_init/post_init receivers), so the signals' versions are part of its key.
+        factory_key = (self._mode, self.db, self._fields, pre_init.version, post_init.version)
+        factory = cached.factories.get(factory_key)
+        if factory is None:
+            compiler.klass_info = cached.klass_info
+            compiler.column_names = cached.column_names
+            compiler.annotation_positions = cached.annotation_positions
+            factory = cached.factories[factory_key] = self._row_factory(compiler)
+        return cached.statement, params, factory
 
     def _row_factory(self, compiler: SQLCompiler) -> hydration.RowFactory:
         mode = self._mode

@@ -183,3 +183,29 @@ def test_full_cache_drops_the_oldest(blogs: list[Blog], monkeypatch: pytest.Monk
     list(Blog.objects.filter(pk=1))
     assert _cached(first) is None
     assert len(statement_cache._entries) == 2
+
+
+def test_init_signals_connected_later_still_fire(blogs: list[Blog]) -> None:
+    from fastjango.db.models.signals import post_init
+
+    assert len(list(Blog.objects.filter(name="blog 1"))) == 1  # statement and factory kept
+    seen: list[str] = []
+
+    def receiver(sender: Any, instance: Blog, **kwargs: Any) -> None:
+        seen.append(instance.name)
+
+    post_init.connect(receiver, sender=Blog)
+    try:
+        assert len(list(Blog.objects.filter(name="blog 2"))) == 1
+    finally:
+        post_init.disconnect(receiver, sender=Blog)
+    assert seen == ["blog 2"]
+    list(Blog.objects.filter(name="blog 3"))
+    assert seen == ["blog 2"]
+
+
+def test_select_related_trees_are_copied_not_shared(blogs: list[Blog]) -> None:
+    base = Entry.objects.select_related("blog")
+    deeper = base.select_related("blog")
+    deeper.query.select_related["blog"]["extra"] = {}  # type: ignore[index]
+    assert base.query.select_related == {"blog": {}}

@@ -113,6 +113,8 @@ class CachedSelect(NamedTuple):
     klass_info: Any
     column_names: list[str]
     annotation_positions: dict[str, int]
+    #: row factories made for this statement, by how the queryset reads rows
+    factories: dict[Hashable, Any]
 
 
 class _Uncacheable(Exception):
