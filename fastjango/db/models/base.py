@@ -768,10 +768,16 @@ class Model(AltersData, metaclass=ModelBase):
                 using=using,
                 update_fields=update_fields,
             )
-        with transaction.mark_for_rollback_on_error(using=using):
+        # transaction.mark_for_rollback_on_error(), inlined: this runs for every save().
+        try:
             updated = yield from self._save_table_plan(
                 raw, cls, force_insert, force_update, using, update_fields
             )
+        except Exception:
+            connection = transaction.get_connection(using)
+            if connection.in_atomic_block:
+                connection.needs_rollback = True
+            raise
         self._state.db = using
         self._state.adding = False
         if not meta.auto_created and post_save.has_listeners(origin):
@@ -797,9 +803,6 @@ class Model(AltersData, metaclass=ModelBase):
         from fastjango.db.models.sql.writes import insert_statement, update_statement
 
         meta = cls._meta
-        non_pks = [f for f in meta.local_concrete_fields if not f.primary_key]
-        if update_fields:
-            non_pks = [f for f in non_pks if f.name in update_fields or f.attname in update_fields]
         pk_val = self._get_pk_val(meta)
         if pk_val is None:
             pk_val = meta.pk.get_pk_value_on_save(self)
@@ -816,6 +819,11 @@ class Model(AltersData, metaclass=ModelBase):
         ):
             force_insert = True
         if pk_set and not force_insert:
+            non_pks = [f for f in meta.local_concrete_fields if not f.primary_key]
+            if update_fields:
+                non_pks = [
+                    f for f in non_pks if f.name in update_fields or f.attname in update_fields
+                ]
             values = [
                 (f, None, (getattr(self, f.attname) if raw else f.pre_save(self, False)))
                 for f in non_pks
@@ -841,12 +849,11 @@ class Model(AltersData, metaclass=ModelBase):
             if update_fields and not updated:
                 raise DatabaseError("Save with update_fields did not affect any rows.")
         if not updated:
-            fields = list(meta.local_concrete_fields)
+            fields = meta.local_concrete_fields
             if not pk_set:
-                fields = [f for f in fields if f is not meta.auto_field]
-            returning = list(meta.db_returning_fields)
+                fields = meta._insert_fields_without_auto
             statement, params, returning = insert_statement(
-                cls, [self], fields, returning, using, raw=raw
+                cls, [self], fields, meta.db_returning_fields, using, raw=raw
             )
             result = yield plans.Execute(using, statement, params)
             _apply_insert_result(self, result, returning, fields, meta)
@@ -1058,6 +1065,8 @@ def _apply_insert_result(
             obj.__dict__[pk.attname] = inserted[0]
         elif result.lastrowid:
             obj.__dict__[pk.attname] = result.lastrowid
+    if not meta._has_db_defaults:
+        return
     # Without RETURNING, db_default values are read on first access.
     from fastjango.db.models.expressions import DatabaseDefault
 

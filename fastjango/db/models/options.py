@@ -91,6 +91,8 @@ class Options:
         "base_manager",
         "default_manager",
         "db_returning_fields",
+        "_insert_fields_without_auto",
+        "_has_db_defaults",
     }
     REVERSE_PROPERTIES = {"related_objects", "fields_map", "_relation_tree"}
 
@@ -617,6 +619,15 @@ class Options:
                 if field.name != field.attname:
                     names.add(field.attname)
         return frozenset(names)
+
+    @cached_property
+    def _insert_fields_without_auto(self) -> list[Any]:
+        """Return the columns an INSERT sets when the database picks the key."""
+        return [f for f in self.local_concrete_fields if f is not self.auto_field]
+
+    @cached_property
+    def _has_db_defaults(self) -> bool:
+        return any(f.has_db_default() for f in self.local_concrete_fields)
 
     @cached_property
     def db_returning_fields(self) -> list[Any]:

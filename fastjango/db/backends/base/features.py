@@ -49,6 +49,9 @@ class BaseDatabaseFeatures:
     #: RETURNING rows can be matched to objects by sorting on the key instead of
     #: asking SQLAlchemy for parameter order (which SQLite can only give row by row)
     bulk_insert_keys_ascend = False
+    #: a single-row INSERT that only needs its auto-increment key reads the
+    #: driver's lastrowid instead of asking for RETURNING (cheaper to set up)
+    insert_key_from_lastrowid = False
     supports_ignore_conflicts = True
     supports_update_conflicts = False
     supports_update_conflicts_with_target = False

@@ -31,6 +31,9 @@ class DatabaseFeatures(BaseDatabaseFeatures):
         """Return (10, 5) for MariaDB, (8, 0, 11) for MySQL."""
         return (10, 5) if self.is_mariadb else (8, 0, 11)
 
+    # The driver reports the new AUTO_INCREMENT value with every INSERT.
+    insert_key_from_lastrowid = True
+
     @cached_property
     def can_return_columns_from_insert(self) -> bool:
         """Return whether INSERT ... RETURNING works (MariaDB 10.5+ only)."""

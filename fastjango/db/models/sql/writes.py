@@ -73,8 +73,15 @@ def insert_statement(
     table = model._meta.table
     values = insert_values(model, objs[0], fields, connection, raw)
     returning = list(returning_fields)
-    if not (returning and connection.features.can_return_columns_from_insert):
+    features = connection.features
+    if not (returning and features.can_return_columns_from_insert):
         returning = []
+    elif (
+        features.insert_key_from_lastrowid
+        and returning == [model._meta.pk]
+        and model._meta.pk is model._meta.auto_field
+    ):
+        returning = []  # the caller reads the key from lastrowid
     if any(isinstance(value, sa.sql.ClauseElement) for value in values.values()):
         with_sql = sa.insert(table).values(values)
         if returning:
