@@ -117,6 +117,18 @@ def _match_driver_class(exc: BaseException, dbapi: ModuleType | None) -> type[Er
     return None
 
 
+#: MySQL/MariaDB errors its drivers raise as OperationalError that are integrity
+#: violations, as Django reads them: NULL into NOT NULL, BIGINT value out of range,
+#: CHECK constraint violated (MySQL 3819, MariaDB 4025)
+_MYSQL_INTEGRITY_CODES = frozenset({1048, 1690, 3819, 4025})
+
+
+def _is_mysql_integrity_error(orig: BaseException | None) -> bool:
+    if orig is None or not orig.args or orig.args[0] not in _MYSQL_INTEGRITY_CODES:
+        return False
+    return type(orig).__module__.split(".")[0] in ("pymysql", "asyncmy", "MySQLdb")
+
+
 def translate_exception(exc: BaseException, dbapi: ModuleType | None = None) -> Error | None:
     """Return our PEP 249 exception for a SQLAlchemy or driver error, or None to leave it.
 
@@ -135,6 +147,8 @@ def translate_exception(exc: BaseException, dbapi: ModuleType | None = None) -> 
         if exc.connection_invalidated and ours in (None, Error, DatabaseError, InterfaceError):
             # A lost connection is operational, whatever class the driver picked.
             ours = OperationalError
+        elif ours is OperationalError and _is_mysql_integrity_error(orig):
+            ours = IntegrityError
         new = (ours or DatabaseError)(*orig.args) if orig is not None else DatabaseError(str(exc))
         new.__cause__ = orig if orig is not None else exc
         return new

@@ -278,3 +278,24 @@ def test_features_of_sqlite_and_postgres() -> None:
     assert sqlite.features.max_query_params
     table = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
     assert "INSERT" in str(sa.insert(table).compile(dialect=sqlite.dialect))
+
+
+def test_mysql_integrity_codes_are_integrity_errors() -> None:
+    # Django reads these OperationalErrors of MySQL/MariaDB as integrity violations.
+    db = _server("mysql")
+    table = f"fj_checked_{os.getpid()}"  # parallel test runs share the server
+    db.execute(f"DROP TABLE IF EXISTS {table}")
+    db.execute(f"CREATE TABLE {table} (x int NOT NULL, big bigint unsigned, CHECK (x > 0))")
+    try:
+        with pytest.raises(IntegrityError) as raised:
+            db.execute(f"INSERT INTO {table} (x) VALUES (-1)")
+        assert raised.value.args[0] in (3819, 4025)
+        with pytest.raises(IntegrityError):
+            db.execute(f"INSERT INTO {table} (x) VALUES (NULL)")
+        db.execute(f"INSERT INTO {table} VALUES (1, 0)")
+        with pytest.raises(IntegrityError) as raised:
+            db.execute(f"UPDATE {table} SET big = big - 1")
+        assert raised.value.args[0] == 1690
+    finally:
+        db.execute(f"DROP TABLE {table}")
+        db.close()
