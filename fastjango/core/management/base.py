@@ -233,9 +233,10 @@ class BaseCommand:
     event loop of its own (a FastJango extra; Django needs ``async_to_sync``).
 
     ``requires_system_checks`` is ``"__all__"`` (the default), a list of tags
-    to check, or ``[]`` for none. ``requires_migrations_checks`` is accepted
-    for compatibility and checks nothing yet. ``output_transaction`` wraps the
-    output in ``BEGIN;``/``COMMIT;``. ``stealth_options`` names options that
+    to check, or ``[]`` for none. ``requires_migrations_checks`` makes
+    ``execute()`` call ``check_migrations()`` first, which prints a notice about
+    unapplied migrations. ``output_transaction`` wraps the output in
+    ``BEGIN;``/``COMMIT;``. ``stealth_options`` names options that
     ``call_command`` accepts without a parser argument, and
     ``suppressed_base_arguments`` hides common options from ``--help``.
     """
@@ -465,9 +466,41 @@ class BaseCommand:
                 self.stdout.write(msg)
 
     def check_migrations(self) -> None:
-        """Warn about unapplied migrations; a no-op until the migrations layer lands."""
-        # FastJango's migrations (Alembic branches per app) are not wired in yet, so
-        # there is nothing to compare against; commands may set the flag regardless.
+        """Print a notice if the default database lacks migrations the apps have on disk.
+
+        A database that can't be reached gets a one-line warning instead: the
+        command (``runserver``, say) goes on, as it would without the check.
+        """
+        from fastjango.db import DEFAULT_DB_ALIAS, connections
+        from fastjango.db.migrations.executor import MigrationExecutor
+        from fastjango.db.utils import DatabaseError
+
+        try:
+            executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+            plan = executor.migration_plan()
+        except ImproperlyConfigured:
+            # No database configured (the dummy backend): nothing to compare with.
+            return
+        except DatabaseError as exc:
+            reason = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Could not check for unapplied migrations on database "
+                    f"'{DEFAULT_DB_ALIAS}': {reason}"
+                )
+            )
+            return
+        if not plan:
+            return
+        waiting = sorted({step.migration.app_label for step in plan})
+        self.stdout.write(
+            self.style.NOTICE(
+                f"\nYou have {len(plan)} unapplied migration(s). Your project may not work "
+                "properly until you apply the migrations for app(s): "
+                f"{', '.join(waiting)}."
+            )
+        )
+        self.stdout.write(self.style.NOTICE("Run 'python manage.py migrate' to apply them."))
 
     def handle(self, *args: Any, **options: Any) -> HandleResult:
         """Do the command's work; return text to print, or None. May be ``async def``."""

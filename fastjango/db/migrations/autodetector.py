@@ -420,7 +420,36 @@ class MigrationAutodetector:
             entry.downgrade[:0] = [operation.reverse() for operation in reversed(deferred)]
             _hide_table_details(entry.upgrade)
             self._hide_through_tables(entry.upgrade)
+            self._hide_field_details(entry.upgrade)
         return changes
+
+    def _hide_field_details(self, operations: list[ops.MigrateOperation]) -> None:
+        # The index and foreign key of a field added or removed here are part of
+        # "Add field" / "Remove field", as in Django: not listed or named apart.
+        namer = Namer("", self.project)
+        items = [item for operation in operations for item in namer.flatten(operation)]
+        created = {str(op.table_name) for op in items if isinstance(op, ops.CreateTableOp)}
+        added = {
+            (str(op.table_name), str(op.column.name))
+            for op in items
+            if isinstance(op, ops.AddColumnOp)
+        }
+        dropped = {
+            (str(op.table_name), str(op.column_name))
+            for op in items
+            if isinstance(op, ops.DropColumnOp)
+        }
+        for operation in operations:
+            inner = namer.flatten(operation)
+            details = [
+                item
+                for item in inner
+                if namer.part_of_field(item, created=created, added=added, dropped=dropped)
+            ]
+            for item in details:
+                _mark_helper(item)
+            if details and len(details) == len(inner) and operation is not inner[0]:
+                _mark_helper(operation)
 
     def _hide_through_tables(self, operations: list[ops.MigrateOperation]) -> None:
         # A many-to-many table created with its model is part of "Create model", as in Django.

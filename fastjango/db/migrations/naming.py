@@ -19,7 +19,17 @@ from alembic.operations import ops
 if TYPE_CHECKING:
     from fastjango.db.migrations.state import ProjectTables
 
-__all__ = ["ADDITION", "ALTERATION", "MIXED", "PYTHON", "REMOVAL", "SQL", "Namer", "suggest_name"]
+__all__ = [
+    "ADDITION",
+    "ALTERATION",
+    "MIXED",
+    "PYTHON",
+    "REMOVAL",
+    "SQL",
+    "Namer",
+    "operation_columns",
+    "suggest_name",
+]
 
 # Django 5's operation categories, as makemigrations prints them.
 ADDITION = "+"
@@ -140,6 +150,53 @@ class Namer:
         # Dropped: the column no longer asks for it, or a Meta index went away.
         return self.field_name(table_name, column)
 
+    def part_of_field(
+        self,
+        operation: ops.MigrateOperation,
+        *,
+        created: set[str],
+        added: set[tuple[str, str]],
+        dropped: set[tuple[str, str]],
+        keyed: set[tuple[str, str]] | None = None,
+    ) -> bool:
+        """Return whether an index or constraint operation belongs to a field's own operation.
+
+        Django counts the index and foreign key of a new field as part of the
+        "Create model" or "Add field" that makes it (and the ones dropped with
+        a column as part of "Remove field"); FastJango's migrations spell them
+        out as separate Alembic operations. ``created`` are the tables and
+        ``added``/``dropped`` the ``(table, column)`` pairs the migration
+        creates, adds and drops; ``keyed`` columns are known to hold a foreign
+        key even when no model has their field any more.
+        """
+        table = _table_name(operation) if hasattr(operation, "table_name") else ""
+        if isinstance(operation, ops.AddConstraintOp):
+            table = str(getattr(operation, "source_table", None) or _table_name(operation))
+        columns = operation_columns(operation)
+        if isinstance(operation, ops.DropIndexOp | ops.DropConstraintOp):
+            if not columns:
+                # Read from a migration file, without the reverse: go by Django's names,
+                # which hold the table and the column (both maybe shortened).
+                name = str(
+                    operation.index_name
+                    if isinstance(operation, ops.DropIndexOp)
+                    else operation.constraint_name
+                )
+                return any(t == table and f"_{c}_" in f"_{name}" for t, c in dropped)
+            return len(columns) == 1 and (table, columns[0]) in dropped
+        if not isinstance(operation, ops.CreateIndexOp | ops.AddConstraintOp):
+            return False
+        if len(columns) != 1:
+            return False
+        if table not in created and (table, columns[0]) not in added:
+            return False
+        if isinstance(operation, ops.CreateForeignKeyOp):
+            return True
+        if isinstance(operation, ops.CreateIndexOp) and (table, columns[0]) in (keyed or ()):
+            return True
+        # An index or unique constraint the column itself declares (db_index, FK, unique).
+        return self.column_flag_field(operation) is not None
+
     # -- operations ------------------------------------------------------------
 
     def flatten(self, operation: ops.MigrateOperation) -> list[ops.MigrateOperation]:
@@ -197,6 +254,16 @@ class Namer:
         if isinstance(operation, ops.DropColumnOp):
             model = self.model_name(operation.table_name)
             field = self.field_name(operation.table_name, operation.column_name)
+            reverse = operation._reverse
+            dropped_column = reverse.column if reverse is not None else None
+            if (
+                field == operation.column_name
+                and field.endswith("_id")
+                and dropped_column is not None
+                and dropped_column.foreign_keys
+            ):
+                # The model no longer has the field: a foreign key's column is <field>_id.
+                field = field[:-3]
             return f"Remove field {field} from {model}", REMOVAL, f"remove_{model}_{field}"
         if isinstance(operation, ops.AlterColumnOp):
             model = self.model_name(operation.table_name)
@@ -262,3 +329,22 @@ def _table_name(operation: Any) -> str:
     if isinstance(operation, ops.AddConstraintOp):
         return str(operation.to_constraint().table.name)
     return str(operation.table_name)
+
+
+def operation_columns(operation: ops.MigrateOperation) -> list[str]:
+    """Return the names of the columns an index or constraint operation covers."""
+    if isinstance(operation, ops.CreateIndexOp):
+        return [str(getattr(column, "name", column)) for column in operation.columns]
+    if isinstance(operation, ops.AddConstraintOp):
+        local = getattr(operation, "local_cols", None) or getattr(operation, "columns", None)
+        if local is not None:
+            return [str(getattr(column, "name", column)) for column in local]
+        try:
+            constraint = operation.to_constraint()
+        except (AttributeError, NotImplementedError):
+            return []
+        return [str(column.name) for column in getattr(constraint, "columns", ())]
+    reverse = getattr(operation, "_reverse", None)
+    if isinstance(operation, ops.DropIndexOp | ops.DropConstraintOp) and reverse is not None:
+        return operation_columns(reverse)
+    return []

@@ -4,7 +4,9 @@ PostgreSQL and MySQL/MariaDB SQL comes from Alembic's offline mode for the
 database's dialect. SQLite rebuilds tables to change them, which needs to
 read the table first, so there the history is replayed into a private
 in-memory database and the statements the migration runs are captured.
-Each operation is introduced by a Django-style comment.
+Each operation is introduced by a Django-style comment; the index and foreign
+key of a new field come under the heading of the operation that adds it, as in
+Django.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
-from fastjango.db.migrations.naming import Namer
+from fastjango.db.migrations.naming import Namer, operation_columns
 from fastjango.db.migrations.operations import (
     SCHEMA_ONLY_OPTION,
     OperationTracker,
@@ -35,20 +37,83 @@ if TYPE_CHECKING:
 __all__ = ["migration_sql"]
 
 
-def _comment_writer(buffer: io.StringIO, namer: Namer) -> Any:
-    def before(operation: ops.MigrateOperation) -> None:
-        buffer.write(f"--\n-- {namer.describe(operation)}\n--\n")
-        if isinstance(operation, RunPythonOp):
-            buffer.write("-- THIS OPERATION CANNOT BE WRITTEN AS SQL\n")
+def _column_name(operation: ops.AddColumnOp | ops.DropColumnOp) -> str:
+    if isinstance(operation, ops.AddColumnOp):
+        return str(operation.column.name)
+    return str(operation.column_name)
 
-    return before
+
+class _Headings:
+    """Write Django's ``-- <operation>`` heading before the SQL of each operation.
+
+    The index and foreign key of a new field get no heading of their own:
+    their SQL follows the "Create model" or "Add field" that makes the field,
+    as in Django (and going backwards, the "Remove field" that drops it).
+    """
+
+    def __init__(self, buffer: io.StringIO, namer: Namer) -> None:
+        self.buffer = buffer
+        self.namer = namer
+        #: tables created and (table, column) added so far by this migration
+        self.created: set[str] = set()
+        self.added: set[tuple[str, str]] = set()
+
+    def __call__(self, operation: ops.MigrateOperation) -> None:
+        items = self.namer.flatten(operation)
+        dropped = {
+            (str(item.table_name), str(item.column_name))
+            for item in items
+            if isinstance(item, ops.DropColumnOp)
+        }
+        # Columns whose foreign key comes or goes with them: Django names the field
+        # without "_id" (the model may no longer have it to ask).
+        changed = dropped | {
+            (str(item.table_name), str(item.column.name))
+            for item in items
+            if isinstance(item, ops.AddColumnOp)
+        }
+        keyed = {
+            column
+            for column in changed
+            for item in items
+            if (
+                isinstance(item, ops.DropConstraintOp)
+                and item.constraint_type == "foreignkey"
+                and self.namer.part_of_field(item, created=set(), added=set(), dropped={column})
+            )
+            or (
+                isinstance(item, ops.CreateForeignKeyOp)
+                and (str(item.source_table), *operation_columns(item)) == column
+            )
+        }
+        visible: list[str] = []
+        for item in items:
+            if isinstance(item, ops.CreateTableOp):
+                self.created.add(str(item.table_name))
+            elif isinstance(item, ops.AddColumnOp):
+                self.added.add((str(item.table_name), str(item.column.name)))
+            if self.namer.part_of_field(
+                item, created=self.created, added=self.added, dropped=dropped, keyed=keyed
+            ):
+                continue
+            text = self.namer.describe(item)
+            if isinstance(item, ops.AddColumnOp | ops.DropColumnOp):
+                column = (str(item.table_name), _column_name(item))
+                field = self.namer.field_name(*column)
+                if column in keyed and field == column[1] and field.endswith("_id"):
+                    text = text.replace(f" field {field} ", f" field {field[:-3]} ", 1)
+            visible.append(text)
+        if visible:
+            self.buffer.write("--\n" + "".join(f"-- {text}\n" for text in visible) + "--\n")
+        if isinstance(operation, RunPythonOp):
+            self.buffer.write("-- THIS OPERATION CANNOT BE WRITTEN AS SQL\n")
 
 
 @contextmanager
 def _installed(context: MigrationContext, buffer: io.StringIO, namer: Namer) -> Iterator[None]:
     operations = Operations(context)
     tracker = OperationTracker(operations)
-    tracker.before = _comment_writer(buffer, namer)
+    tracker.before = _Headings(buffer, namer)
     operations._install_proxy()
     try:
         yield

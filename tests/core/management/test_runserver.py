@@ -14,7 +14,7 @@ from fastjango.core.management import call_command, load_command_class
 from fastjango.core.management.base import CommandError
 from fastjango.test.utils import override_settings
 
-from .conftest import free_port, save_until, stop, subprocess_env, wait_for_http
+from .conftest import free_port, run_python, save_until, stop, subprocess_env, wait_for_http
 
 STAND_IN_APP = """
 import os
@@ -160,6 +160,35 @@ def test_runserver_serves_the_project(make_project: Callable[[str], Path]) -> No
     assert f"Starting ASGI server at http://127.0.0.1:{port}/\n" in output
     assert "Quit the server with CONTROL-C.\n" in output
     assert "WARNING: This is a development server." in output
+
+
+def test_runserver_announces_unapplied_migrations(make_project: Callable[[str], Path]) -> None:
+    root = make_project("mysite")
+    (root / "polls").mkdir()
+    call_command("startapp", "polls", str(root / "polls"), stdout=io.StringIO())
+    (root / "polls" / "models.py").write_text(
+        "from fastjango.db import models\n\n\n"
+        "class Question(models.Model):\n"
+        "    question_text = models.CharField(max_length=200)\n"
+    )
+    settings_file = root / "mysite" / "settings.py"
+    settings_file.write_text(settings_file.read_text() + "\nINSTALLED_APPS = ['polls']\n")
+    made = run_python(["manage.py", "makemigrations", "polls"], root)
+    assert made.returncode == 0, made.stderr
+    port = free_port()
+    proc = start_server(root, "runserver", f"127.0.0.1:{port}", "--noreload")
+    try:
+        # The notice comes before the server starts: it is in the output once it answers.
+        wait_for_http(f"http://127.0.0.1:{port}/", proc)
+    finally:
+        output = stop(proc)
+    assert (
+        "System check identified no issues (0 silenced).\n\n"
+        "You have 1 unapplied migration(s). Your project may not work properly until you "
+        "apply the migrations for app(s): polls.\n"
+        "Run 'python manage.py migrate' to apply them.\n"
+    ) in output
+    assert f"Starting ASGI server at http://127.0.0.1:{port}/\n" in output
 
 
 def test_runserver_reloader_gets_settings_and_reloads(make_project: Callable[[str], Path]) -> None:

@@ -144,7 +144,9 @@ class Command(BaseCommand):
         elif not options.get("skip_checks"):
             self.stdout.write("Performing system checks...\n\n")
             self.check(display_num_errors=True)
-        self.check_migrations()
+        if startup_error is None:
+            # Broken apps have no migrations to read; the error above says why.
+            self.check_migrations()
         config = self.get_server_options(**options)
         self.print_banner(config)
         self.stdout.flush()
