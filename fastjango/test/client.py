@@ -203,9 +203,14 @@ class ClientMixin:
     cookies: SimpleCookie
     raise_request_exception: bool
     _app: tuple[object, ASGIApp] | None = None
+    #: the application passed as ``app=`` (e.g. the project's ``asgi.application`` with
+    #: FastAPI routes added to it); None: one built from the settings
+    _given_app: ASGIApp | None = None
     _scope_for: Callable[[dict[str, Any]], tuple[Scope, bytes, dict[str, Any]]]
 
     def _get_app(self) -> ASGIApp:
+        if self._given_app is not None:
+            return self._given_app
         # Rebuilt when settings change (override_settings swaps the wrapped settings), so
         # ROOT_URLCONF and MIDDLEWARE overrides take effect.
         wrapped = settings._wrapped
@@ -416,6 +421,9 @@ class Client(ClientMixin, RequestFactory):
     ``enforce_csrf_checks`` is accepted for Django compatibility; CSRF checks follow
     the project's middleware. With ``raise_request_exception`` (the default) an
     exception raised by a view is raised in the test instead of giving a 500.
+    ``app`` (a FastJango extension) sends the requests to that ASGI application,
+    e.g. the project's ``asgi.application`` with FastAPI routes added to it;
+    by default an application is built from the settings.
     """
 
     def __init__(
@@ -425,6 +433,7 @@ class Client(ClientMixin, RequestFactory):
         *,
         headers: Mapping[str, Any] | None = None,
         query_params: Mapping[str, Any] | None = None,
+        app: ASGIApp | None = None,
         **defaults: Any,
     ) -> None:
         super().__init__(headers=headers, query_params=query_params, **defaults)
@@ -434,6 +443,7 @@ class Client(ClientMixin, RequestFactory):
         self.extra: dict[str, Any] | None = None
         self.headers: Mapping[str, Any] | None = None
         self._app = None
+        self._given_app = app
 
     def request(self, **request: Any) -> Any:
         """Send a request given as environ keys and return the response."""
@@ -643,6 +653,7 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         *,
         headers: Mapping[str, Any] | None = None,
         query_params: Mapping[str, Any] | None = None,
+        app: ASGIApp | None = None,
         **defaults: Any,
     ) -> None:
         super().__init__(headers=headers, query_params=query_params, **defaults)
@@ -652,6 +663,7 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         self.extra: dict[str, Any] | None = None
         self.headers: Mapping[str, Any] | None = None
         self._app = None
+        self._given_app = app
 
     def _request_record(self, request: dict[str, Any], scope: Scope) -> Any:
         return scope

@@ -576,3 +576,37 @@ def test_a_script_using_the_client_exits(tmp_path: Any) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == b"200"
+
+
+def test_client_on_a_given_app_sees_routes_added_to_it() -> None:
+    from fastjango.core.asgi import get_asgi_application
+
+    # A project's asgi.py may add FastAPI routes to its application; a client built
+    # from the settings alone wouldn't have them.
+    application = get_asgi_application(run_checks=False)
+
+    @application.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    assert Client().get("/health").status_code == 404
+    given = Client(app=application)
+    assert given.get("/health").json() == {"status": "ok"}
+    # The urlconf's views are there too, and test-only recording (templates) still works.
+    page = given.get("/template/")
+    assert page.status_code == 200
+    assert page.templates
+
+
+@pytest.mark.anyio
+async def test_async_client_on_a_given_app() -> None:
+    from fastjango.core.asgi import get_asgi_application
+
+    application = get_asgi_application(run_checks=False)
+
+    @application.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    response = await AsyncClient(app=application).get("/health")
+    assert response.json() == {"status": "ok"}
