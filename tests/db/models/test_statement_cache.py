@@ -209,3 +209,13 @@ def test_select_related_trees_are_copied_not_shared(blogs: list[Blog]) -> None:
     deeper = base.select_related("blog")
     deeper.query.select_related["blog"]["extra"] = {}  # type: ignore[index]
     assert base.query.select_related == {"blog": {}}
+
+
+def test_related_instances_as_values(blogs: list[Blog]) -> None:
+    day = datetime.date(2024, 1, 1)
+    for blog in blogs[:3]:
+        Entry.objects.create(blog=blog, headline=f"on {blog.name}", body_text="", pub_date=day)
+    for blog in blogs[:3]:
+        assert [e.headline for e in Entry.objects.filter(blog=blog)] == [f"on {blog.name}"]
+        assert [e.headline for e in blog.entry_set.all()] == [f"on {blog.name}"]
+    assert list(Entry.objects.filter(blog=blogs[4])) == []
