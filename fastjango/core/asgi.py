@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -96,6 +97,23 @@ def _run_start_up_checks() -> None:
         )
 
 
+@contextlib.contextmanager
+def _frozen_start_up_heap() -> Iterator[None]:
+    """Keep what start-up built (modules, models, URLs, engines) out of the cyclic GC.
+
+    A full collection walks every tracked object: with a project loaded that is
+    ~90,000 objects and 25-35 ms with the server stalled, which is what set
+    p99 latency. Frozen, they are skipped (a full collection then takes
+    microseconds); they are unfrozen at shutdown so nothing stays uncollectable.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def get_asgi_application(
     *, lifespan: Lifespan | None = None, run_checks: bool = True, **fastapi_options: Any
 ) -> FastJangoApp:
@@ -125,9 +143,11 @@ def get_asgi_application(
         try:
             if lifespan is not None:
                 async with lifespan(app) as state:
-                    yield state
+                    with _frozen_start_up_heap():
+                        yield state
             else:
-                yield None
+                with _frozen_start_up_heap():
+                    yield None
         finally:
             await _close_resources()
 
