@@ -106,38 +106,8 @@ def server_settings() -> dict[str, dict[str, Any]]:
     }
 
 
-def create_scratch(vendor: str, settings: dict[str, Any]) -> bool:
-    """Create the scratch database on the server; False when it can't be reached."""
-    try:
-        if vendor == "postgresql":
-            import psycopg
-
-            with psycopg.connect(
-                host=settings["HOST"],
-                port=int(settings["PORT"]),
-                user=settings["USER"],
-                dbname="postgres",
-                autocommit=True,
-            ) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
-                conn.execute(f'CREATE DATABASE "{SCRATCH}"')
-        else:
-            import MySQLdb
-
-            conn = MySQLdb.connect(
-                host=settings["HOST"], port=int(settings["PORT"]), user=settings["USER"]
-            )
-            cursor = conn.cursor()
-            cursor.execute(f"DROP DATABASE IF EXISTS `{SCRATCH}`")
-            cursor.execute(f"CREATE DATABASE `{SCRATCH}` CHARACTER SET utf8mb4")
-            conn.close()
-    except Exception as exc:
-        print(f"skipping {vendor}: {exc}", file=sys.stderr)
-        return False
-    return True
-
-
-def drop_scratch(vendor: str, settings: dict[str, Any]) -> None:
+def _run_on_server(vendor: str, settings: dict[str, Any], *statements: str) -> None:
+    """Run ``statements`` on the server itself (not in a database), in autocommit."""
     if vendor == "postgresql":
         import psycopg
 
@@ -148,15 +118,39 @@ def drop_scratch(vendor: str, settings: dict[str, Any]) -> None:
             dbname="postgres",
             autocommit=True,
         ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-    else:
-        import MySQLdb
+            for statement in statements:
+                conn.execute(statement)
+        return
+    import MySQLdb
 
-        conn = MySQLdb.connect(
-            host=settings["HOST"], port=int(settings["PORT"]), user=settings["USER"]
-        )
-        conn.cursor().execute(f"DROP DATABASE IF EXISTS `{SCRATCH}`")
+    conn = MySQLdb.connect(host=settings["HOST"], port=int(settings["PORT"]), user=settings["USER"])
+    try:
+        cursor = conn.cursor()
+        for statement in statements:
+            cursor.execute(statement.replace('"', "`"))
+    finally:
         conn.close()
+
+
+def create_scratch(vendor: str, settings: dict[str, Any]) -> bool:
+    """Create the scratch database on the server; False when it can't be reached."""
+    charset = "" if vendor == "postgresql" else " CHARACTER SET utf8mb4"
+    try:
+        _run_on_server(
+            vendor,
+            settings,
+            f'DROP DATABASE IF EXISTS "{SCRATCH}"',
+            f'CREATE DATABASE "{SCRATCH}"{charset}',
+        )
+    except Exception as exc:
+        print(f"skipping {vendor}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def drop_scratch(vendor: str, settings: dict[str, Any]) -> None:
+    force = " WITH (FORCE)" if vendor == "postgresql" else ""
+    _run_on_server(vendor, settings, f'DROP DATABASE IF EXISTS "{SCRATCH}"{force}')
 
 
 def populate(alias: str) -> None:
