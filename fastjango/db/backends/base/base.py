@@ -31,7 +31,7 @@ from fastjango.db.backends.base.transaction_state import TransactionState
 from fastjango.db.backends.signals import connection_created
 from fastjango.db.backends.utils import CursorDebugWrapper, CursorWrapper, install_query_log
 from fastjango.db.utils import DatabaseErrorWrapper, Error, OperationalError
-from fastjango.utils.asyncio import async_unsafe
+from fastjango.utils.asyncio import _THREADPOOL_SIZE, async_unsafe
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -53,6 +53,12 @@ _POOL_KEYS = {
     "pool_timeout": "pool_timeout",
     "pool_use_lifo": "pool_use_lifo",
 }
+# The default pool: one connection per view thread, so that a busy server never
+# closes a connection on check-in only to open another for the next request
+# (connections are still opened on demand). The async engine gets as many, for
+# as many requests in flight; the overflow is for bursts beyond that.
+DEFAULT_POOL_SIZE = _THREADPOOL_SIZE
+DEFAULT_MAX_OVERFLOW = 10
 # Exceptions at connect time that mean the configuration is wrong, not the server.
 _CONFIG_ERRORS = (ImproperlyConfigured, ImportError, TypeError)
 
@@ -115,7 +121,7 @@ class BaseDatabaseWrapper(AtomicMixin):
     features_class: ClassVar[type[BaseDatabaseFeatures]] = BaseDatabaseFeatures
     ops_class: ClassVar[type[BaseDatabaseOperations]] = BaseDatabaseOperations
     creation_class: ClassVar[type[BaseDatabaseCreation]] = BaseDatabaseCreation
-    #: whether the pool pings a connection before handing it out
+    #: whether the pool may ping a connection before handing it out (with CONN_HEALTH_CHECKS)
     pre_ping: ClassVar[bool] = True
     #: Django keeps the last 9000 queries
     queries_limit: ClassVar[int] = 9000
@@ -157,12 +163,18 @@ class BaseDatabaseWrapper(AtomicMixin):
         return {k: v for k, v in self.settings_dict["OPTIONS"].items() if k != "pool"}
 
     def get_engine_options(self) -> dict[str, Any]:
-        """Return ``create_engine`` options: autocommit, pooling, pre-ping, recycle."""
+        """Return ``create_engine`` options: autocommit, pooling, health checks, recycle.
+
+        The pool keeps up to ``DEFAULT_POOL_SIZE`` connections (one per view
+        thread) plus ``DEFAULT_MAX_OVERFLOW`` for bursts; ``OPTIONS["pool"]``
+        overrides both. With ``CONN_HEALTH_CHECKS`` a connection is pinged
+        each time the pool hands it out.
+        """
         options: dict[str, Any] = {
             # Driver-level autocommit, as Django runs; atomic() sends BEGIN itself.
             "isolation_level": "AUTOCOMMIT",
             "skip_autocommit_rollback": True,
-            "pool_pre_ping": self.pre_ping,
+            "pool_pre_ping": self.pre_ping and bool(self.settings_dict.get("CONN_HEALTH_CHECKS")),
             # The ORM needs rowcount of INSERT ... RETURNING and of executemany too.
             "execution_options": {"preserve_rowcount": True},
         }
@@ -172,7 +184,14 @@ class BaseDatabaseWrapper(AtomicMixin):
         pool = self.settings_dict["OPTIONS"].get("pool", True)
         if pool is False:
             options["poolclass"] = NullPool
-        elif isinstance(pool, dict):
+            return options
+        if pool is not True and not isinstance(pool, dict):
+            raise ImproperlyConfigured(
+                f"DATABASES[{self.alias!r}]['OPTIONS']['pool'] must be True, False or a dict."
+            )
+        options["pool_size"] = DEFAULT_POOL_SIZE
+        options["max_overflow"] = DEFAULT_MAX_OVERFLOW
+        if isinstance(pool, dict):
             for key, value in pool.items():
                 if key == "min_size":
                     continue  # SQLAlchemy's pool opens connections on demand
@@ -182,12 +201,9 @@ class BaseDatabaseWrapper(AtomicMixin):
                         f"{key!r}; use any of: {', '.join(sorted(_POOL_KEYS))}."
                     )
                 options[_POOL_KEYS[key]] = value
-            if "max_size" in pool:
-                options.setdefault("max_overflow", 0)
-        elif pool is not True:
-            raise ImproperlyConfigured(
-                f"DATABASES[{self.alias!r}]['OPTIONS']['pool'] must be True, False or a dict."
-            )
+            if "max_size" in pool and "max_overflow" not in pool:
+                # Django's max_size is the ceiling: no overflow on top of it.
+                options["max_overflow"] = 0
         return options
 
     def init_connection(self, dbapi_connection: Any, is_async: bool) -> None:
