@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from fastjango.conf import settings
 from fastjango.core import signals
 from fastjango.db.utils import (
     DEFAULT_DB_ALIAS,
@@ -92,11 +93,19 @@ def close_old_connections(**kwargs: Any) -> None:
         conn.close_if_unusable_or_obsolete()
 
 
+def _debug_changed() -> None:
+    debug = bool(settings.DEBUG)
+    for conn in connections.all(initialized_only=True):
+        conn.debug_changed(debug)
+
+
 def _settings_changed(*, setting: str, **kwargs: Any) -> None:
     if setting == "DATABASES":
         connections.reset()
     elif setting == "DATABASE_ROUTERS":
         router.reset()
+    elif setting == "DEBUG":
+        _debug_changed()
 
 
 signals.request_started.connect(reset_queries)

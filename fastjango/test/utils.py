@@ -399,12 +399,21 @@ def setup_test_environment(debug: bool | None = None) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     if debug is not None:
         settings.DEBUG = debug
+        _debug_changed()
 
 
 def teardown_test_environment() -> None:
     """Undo ``setup_test_environment()``."""
     for name, value in _saved_environment.pop().items():
         setattr(settings, name, value)
+    _debug_changed()
+
+
+def _debug_changed() -> None:
+    # The query log follows DEBUG through setting_changed; these assignments send none.
+    from fastjango.db import _debug_changed
+
+    _debug_changed()
 
 
 def setup_databases(

@@ -29,7 +29,12 @@ from fastjango.db.backends.base.features import BaseDatabaseFeatures
 from fastjango.db.backends.base.operations import BaseDatabaseOperations
 from fastjango.db.backends.base.transaction_state import TransactionState
 from fastjango.db.backends.signals import connection_created
-from fastjango.db.backends.utils import CursorDebugWrapper, CursorWrapper, install_query_log
+from fastjango.db.backends.utils import (
+    CursorDebugWrapper,
+    CursorWrapper,
+    QueryLog,
+    install_query_log,
+)
 from fastjango.db.utils import DatabaseErrorWrapper, Error, OperationalError
 from fastjango.utils.asyncio import _THREADPOOL_SIZE, async_unsafe
 
@@ -89,6 +94,7 @@ async def _dispose_at_loop_end(
             entry = wrapper._async_engines.get(loop)
             if entry is not None and entry[0] is engine:
                 del wrapper._async_engines[loop]
+            wrapper._query_logs.pop(engine.sync_engine, None)
         try:
             await engine.dispose()
         except Exception:
@@ -130,7 +136,11 @@ class BaseDatabaseWrapper(AtomicMixin):
         self.settings_dict = settings_dict
         self.alias = alias
         self.queries_log: deque[dict[str, str]] = deque(maxlen=self.queries_limit)
-        self.force_debug_cursor = False
+        self._force_debug_cursor = False
+        # DEBUG as last seen: read here and again when setting_changed says it changed,
+        # never per statement.
+        self._debug = bool(settings.DEBUG)
+        self._query_logs: dict[Engine, QueryLog] = {}
         self._sync_engine: Engine | None = None
         self._async_engines: dict[asyncio.AbstractEventLoop, tuple[AsyncEngine, Any]] = {}
         self._lock = threading.Lock()
@@ -242,7 +252,7 @@ class BaseDatabaseWrapper(AtomicMixin):
                         **self.get_engine_options(),
                     )
                     event.listen(self._sync_engine, "connect", self._on_new_connection(False))
-                    install_query_log(self._sync_engine, self)
+                    self._query_logs[self._sync_engine] = install_query_log(self._sync_engine, self)
                 engine = self._sync_engine
         return engine
 
@@ -265,7 +275,8 @@ class BaseDatabaseWrapper(AtomicMixin):
             **self.get_engine_options(),
         )
         event.listen(engine.sync_engine, "connect", self._on_new_connection(True))
-        install_query_log(engine.sync_engine, self)
+        with self._lock:
+            self._query_logs[engine.sync_engine] = install_query_log(engine.sync_engine, self)
         guard = _dispose_at_loop_end(weakref.ref(self), loop, engine)
         try:
             # Run it to its first yield: that registers it with the loop.
@@ -504,6 +515,8 @@ class BaseDatabaseWrapper(AtomicMixin):
         """Close the sync engine's pooled connections and forget the engine."""
         with self._lock:
             engine, self._sync_engine = self._sync_engine, None
+            if engine is not None:
+                self._query_logs.pop(engine, None)
         if engine is not None:
             engine.dispose()
 
@@ -550,7 +563,29 @@ class BaseDatabaseWrapper(AtomicMixin):
     @property
     def queries_logged(self) -> bool:
         """Return whether statements are being recorded (DEBUG or ``force_debug_cursor``)."""
-        return self.force_debug_cursor or bool(settings.DEBUG)
+        return self._force_debug_cursor or self._debug
+
+    @property
+    def force_debug_cursor(self) -> bool:
+        """Return whether statements are recorded whatever DEBUG says (Django's flag)."""
+        return self._force_debug_cursor
+
+    @force_debug_cursor.setter
+    def force_debug_cursor(self, value: bool) -> None:
+        self._force_debug_cursor = bool(value)
+        self._update_query_log()
+
+    def debug_changed(self, debug: bool) -> None:
+        """Record or stop recording statements as the ``DEBUG`` setting now says."""
+        self._debug = bool(debug)
+        self._update_query_log()
+
+    def _update_query_log(self) -> None:
+        logged = self.queries_logged
+        with self._lock:
+            for log in self._query_logs.values():
+                if log.active is not logged:
+                    log.set_active(logged)
 
     @property
     def queries(self) -> list[dict[str, str]]:
