@@ -141,6 +141,8 @@ class BaseDatabaseWrapper(AtomicMixin):
         # never per statement.
         self._debug = bool(settings.DEBUG)
         self._query_logs: dict[Engine, QueryLog] = {}
+        # Open CaptureQueriesContext blocks: request_started leaves the log alone meanwhile.
+        self._capturing_queries = 0
         self._sync_engine: Engine | None = None
         self._async_engines: dict[asyncio.AbstractEventLoop, tuple[AsyncEngine, Any]] = {}
         self._lock = threading.Lock()
