@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -22,6 +23,25 @@ from fastjango.utils.asyncio import run_in_threadpool
 __all__ = ["FastJangoApp", "get_asgi_application"]
 
 logger = logging.getLogger("fastjango.server")
+
+_start_up_frozen = False
+
+
+def _freeze_start_up_objects() -> None:
+    """Move what start-up made (modules, apps, URL patterns...) out of the cyclic GC's sight.
+
+    They live as long as the process, yet each full collection walked all of
+    them again: 35-55 ms pauses, every few hundred milliseconds under load,
+    which made the p99 latency. Done once per process, after a collection so
+    that no garbage is kept.
+    """
+    global _start_up_frozen
+    if _start_up_frozen:
+        return
+    _start_up_frozen = True
+    gc.collect()
+    gc.freeze()
+
 
 Lifespan = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[Any]]
 
@@ -125,8 +145,10 @@ def get_asgi_application(
         try:
             if lifespan is not None:
                 async with lifespan(app) as state:
+                    _freeze_start_up_objects()
                     yield state
             else:
+                _freeze_start_up_objects()
                 yield None
         finally:
             await _close_resources()

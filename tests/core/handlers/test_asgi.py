@@ -148,3 +148,20 @@ def test_missing_root_urlconf() -> None:
 
     with override_settings(ROOT_URLCONF=None), pytest.raises(ImproperlyConfigured):
         get_asgi_application()
+
+
+def test_start_up_objects_are_frozen_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from fastjango.core import asgi
+
+    monkeypatch.setattr(asgi, "_start_up_frozen", False)
+    gc.unfreeze()
+    try:
+        anyio.run(run_lifespan, get_asgi_application(run_checks=False))
+        frozen = gc.get_freeze_count()
+        assert frozen > 0  # what start-up made is left out of full collections
+        anyio.run(run_lifespan, get_asgi_application(run_checks=False))
+        assert gc.get_freeze_count() <= frozen  # once per process: the new app stays out
+    finally:
+        gc.unfreeze()
