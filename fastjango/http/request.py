@@ -27,7 +27,7 @@ from fastjango.core.exceptions import (
     TooManyFieldsSent,
 )
 from fastjango.core.files import uploadhandler
-from fastjango.core.signals import setting_changed
+from fastjango.http._settings import per_request_setting
 from fastjango.http.cookie import parse_cookie
 from fastjango.http.multipartparser import MultiPartParser, MultiPartParserError, TooManyFilesSent
 from fastjango.utils.datastructures import (
@@ -58,29 +58,7 @@ __all__ = [
 
 host_validation_re = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$")
 
-# Settings read for every request, kept here once read (the lazy settings object
-# costs about a microsecond per read); setting_changed drops a changed one.
-_PER_REQUEST_SETTINGS = frozenset(
-    {"FORCE_SCRIPT_NAME", "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE"}
-)
-_settings_cache: dict[str, Any] = {}
 _HTTP1 = frozenset({"1.0", "1.1"})
-
-
-def _setting(name: str) -> Any:
-    try:
-        return _settings_cache[name]
-    except KeyError:
-        value = _settings_cache[name] = getattr(settings, name)
-        return value
-
-
-def _forget_setting(*, setting: str, **kwargs: Any) -> None:
-    if setting in _PER_REQUEST_SETTINGS:
-        _settings_cache.pop(setting, None)
-
-
-setting_changed.connect(_forget_setting, dispatch_uid="fastjango.http.request.settings")
 
 
 _BODY_NOT_READ = (
@@ -194,7 +172,7 @@ class HttpRequest:
         self.scope = scope
         self._body_loaded = False
         self.method = str(scope["method"]).upper()
-        script_name = _setting("FORCE_SCRIPT_NAME") or scope.get("root_path", "") or ""
+        script_name = per_request_setting("FORCE_SCRIPT_NAME") or scope.get("root_path", "") or ""
         self._script_name = script_name
         scope_path: str = scope["path"]
         if not scope_path.isascii():
@@ -666,10 +644,10 @@ class HttpRequest:
             return
         limit: int | None = None
         if self.content_type != "multipart/form-data":
-            limit = _setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
+            limit = per_request_setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
         if limit is not None and self._content_length is not None and self._content_length > limit:
             raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
-        spool_after: int = _setting("FILE_UPLOAD_MAX_MEMORY_SIZE")
+        spool_after: int = per_request_setting("FILE_UPLOAD_MAX_MEMORY_SIZE")
         chunks: list[bytes] = []
         size = 0
         spool: IO[bytes] | None = None
