@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from fastjango.conf import settings
 from fastjango.core import signals
 from fastjango.db.utils import (
     DEFAULT_DB_ALIAS,
@@ -78,7 +79,7 @@ connection = cast("BaseDatabaseWrapper", ConnectionProxy(connections, DEFAULT_DB
 
 
 def reset_queries(**kwargs: Any) -> None:
-    """Clear ``connection.queries`` of every open alias (sent with ``request_started``)."""
+    """Clear ``connection.queries`` of every open alias (each request starts with an empty log)."""
     for conn in connections.all(initialized_only=True):
         conn.queries_log.clear()
 
@@ -86,10 +87,28 @@ def reset_queries(**kwargs: Any) -> None:
 def close_old_connections(**kwargs: Any) -> None:
     """Drop transactions left open by the current context, on every open alias.
 
-    Connected to ``request_started`` and ``request_finished`` as in Django.
+    Run at the start and the end of every request, as in Django.
     """
+    for conn in tuple(connections._connections.values()):
+        # Most requests leave nothing open: only then is there work to do.
+        if conn._transaction.get() is not None:
+            conn.close_if_unusable_or_obsolete()
+
+
+def _request_started(**kwargs: Any) -> None:
+    # One receiver for both of Django's request_started jobs: reset_queries() and
+    # close_old_connections(), without a walk over the settings per request.
+    for conn in tuple(connections._connections.values()):
+        if conn.queries_log and not conn._capturing_queries:
+            conn.queries_log.clear()
+        if conn._transaction.get() is not None:
+            conn.close_if_unusable_or_obsolete()
+
+
+def _debug_changed() -> None:
+    debug = bool(settings.DEBUG)
     for conn in connections.all(initialized_only=True):
-        conn.close_if_unusable_or_obsolete()
+        conn.debug_changed(debug)
 
 
 def _settings_changed(*, setting: str, **kwargs: Any) -> None:
@@ -97,9 +116,10 @@ def _settings_changed(*, setting: str, **kwargs: Any) -> None:
         connections.reset()
     elif setting == "DATABASE_ROUTERS":
         router.reset()
+    elif setting == "DEBUG":
+        _debug_changed()
 
 
-signals.request_started.connect(reset_queries)
-signals.request_started.connect(close_old_connections)
+signals.request_started.connect(_request_started)
 signals.request_finished.connect(close_old_connections)
 signals.setting_changed.connect(_settings_changed)

@@ -27,6 +27,7 @@ from fastjango.core.exceptions import (
     TooManyFieldsSent,
 )
 from fastjango.core.files import uploadhandler
+from fastjango.http._settings import per_request_setting
 from fastjango.http.cookie import parse_cookie
 from fastjango.http.multipartparser import MultiPartParser, MultiPartParserError, TooManyFilesSent
 from fastjango.utils.datastructures import (
@@ -56,6 +57,9 @@ __all__ = [
 ]
 
 host_validation_re = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$")
+
+_HTTP1 = frozenset({"1.0", "1.1"})
+
 
 _BODY_NOT_READ = (
     "The request body has not been read yet: await request._aread_body() before using "
@@ -153,6 +157,7 @@ class HttpRequest:
             self.path_info = ""
             self._script_name = ""
             self._body_loaded = True
+            self._announces_no_body = True
             self._content_length: int | None = None
             self._chunked = False
             self.content_type: str | None = None
@@ -167,7 +172,7 @@ class HttpRequest:
         self.scope = scope
         self._body_loaded = False
         self.method = str(scope["method"]).upper()
-        script_name = settings.FORCE_SCRIPT_NAME or scope.get("root_path", "") or ""
+        script_name = per_request_setting("FORCE_SCRIPT_NAME") or scope.get("root_path", "") or ""
         self._script_name = script_name
         scope_path: str = scope["path"]
         if not scope_path.isascii():
@@ -181,16 +186,25 @@ class HttpRequest:
         content_type = ""
         self._content_length = None
         self._chunked = False
+        length_header: bytes | None = None
         for name, value in scope.get("headers", ()):
             if name == b"content-type":
                 content_type = value.decode("latin-1")
             elif name == b"content-length":
+                length_header = value
                 try:
                     self._content_length = int(value)
                 except ValueError:
                     self._content_length = None
             elif name == b"transfer-encoding":
                 self._chunked = True
+        # HTTP/1.x: without Content-Length or chunked encoding a request has no body,
+        # so there is nothing to receive (an unusable Content-Length still is read).
+        self._announces_no_body = (
+            not self._chunked
+            and (length_header is None or self._content_length == 0)
+            and scope.get("http_version", "1.1") in _HTTP1
+        )
         self._set_content_type_params(content_type)
 
     def __repr__(self) -> str:
@@ -625,15 +639,15 @@ class HttpRequest:
         """
         if self._body_loaded:
             return
-        if self._receive is None:
+        if self._receive is None or self._announces_no_body:
             self._require_body()
             return
         limit: int | None = None
         if self.content_type != "multipart/form-data":
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            limit = per_request_setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
         if limit is not None and self._content_length is not None and self._content_length > limit:
             raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
-        spool_after = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        spool_after: int = per_request_setting("FILE_UPLOAD_MAX_MEMORY_SIZE")
         chunks: list[bytes] = []
         size = 0
         spool: IO[bytes] | None = None

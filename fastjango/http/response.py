@@ -22,10 +22,10 @@ import anyio
 import anyio.to_thread
 import orjson
 
-from fastjango.conf import settings
 from fastjango.core import signals
 from fastjango.core.exceptions import DisallowedRedirect
 from fastjango.core.serializers.json import DjangoJSONEncoder, _encode_special
+from fastjango.http._settings import per_request_setting
 from fastjango.utils.asyncio import async_to_sync, sync_to_async
 from fastjango.utils.datastructures import CaseInsensitiveMapping
 from fastjango.utils.encoding import iri_to_uri
@@ -193,7 +193,7 @@ class HttpResponseBase:
         if content_type := self.headers.get("Content-Type"):
             if matched := _charset_from_content_type_re.search(content_type):
                 return matched["charset"].replace('"', "")
-        charset: str = settings.DEFAULT_CHARSET
+        charset: str = per_request_setting("DEFAULT_CHARSET")
         return charset
 
     @charset.setter

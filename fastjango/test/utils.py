@@ -354,22 +354,18 @@ class CaptureQueriesContext:
         return queries[self.initial_queries : self.final_queries]
 
     def __enter__(self) -> CaptureQueriesContext:
-        from fastjango.core.signals import request_started
-        from fastjango.db import reset_queries
-
         self.force_debug_cursor = self.connection.force_debug_cursor
         self.connection.force_debug_cursor = True
         self.initial_queries = len(self.connection.queries_log)
         self.final_queries = None
-        request_started.disconnect(reset_queries)
+        # Django disconnects reset_queries from request_started; FastJango's one
+        # request_started receiver skips a connection being captured instead.
+        self.connection._capturing_queries += 1
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
-        from fastjango.core.signals import request_started
-        from fastjango.db import reset_queries
-
         self.connection.force_debug_cursor = self.force_debug_cursor
-        request_started.connect(reset_queries)
+        self.connection._capturing_queries -= 1
         if exc_type is None:
             self.final_queries = len(self.connection.queries_log)
 
@@ -399,12 +395,21 @@ def setup_test_environment(debug: bool | None = None) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     if debug is not None:
         settings.DEBUG = debug
+        _debug_changed()
 
 
 def teardown_test_environment() -> None:
     """Undo ``setup_test_environment()``."""
     for name, value in _saved_environment.pop().items():
         setattr(settings, name, value)
+    _debug_changed()
+
+
+def _debug_changed() -> None:
+    # The query log follows DEBUG through setting_changed; these assignments send none.
+    from fastjango.db import _debug_changed
+
+    _debug_changed()
 
 
 def setup_databases(

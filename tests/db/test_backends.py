@@ -152,19 +152,37 @@ def test_sqlite_cursor_placeholder_translation() -> None:
 def test_pool_options() -> None:
     base = {"ENGINE": "fastjango.db.backends.postgresql", "NAME": "x"}
     options = _wrapper({**base, "CONN_MAX_AGE": 60}).get_engine_options()
-    assert options["pool_recycle"] == 60 and options["pool_pre_ping"] is True
+    assert options["pool_recycle"] == 60 and options["pool_pre_ping"] is False
     assert options["isolation_level"] == "AUTOCOMMIT"
+    # One pooled connection per view thread by default, so none is closed on check-in.
+    assert (options["pool_size"], options["max_overflow"]) == (40, 10)
     options = _wrapper({**base, "OPTIONS": {"pool": False}}).get_engine_options()
     assert options["poolclass"] is NullPool
+    assert "pool_size" not in options and "max_overflow" not in options
     options = _wrapper(
         {**base, "OPTIONS": {"pool": {"min_size": 1, "max_size": 4, "timeout": 5}}}
     ).get_engine_options()
     assert (options["pool_size"], options["max_overflow"], options["pool_timeout"]) == (4, 0, 5)
+    options = _wrapper(
+        {**base, "OPTIONS": {"pool": {"max_size": 4, "max_overflow": 2}}}
+    ).get_engine_options()
+    assert (options["pool_size"], options["max_overflow"]) == (4, 2)
+    options = _wrapper({**base, "OPTIONS": {"pool": {"pool_size": 8}}}).get_engine_options()
+    assert (options["pool_size"], options["max_overflow"]) == (8, 10)
     with pytest.raises(ImproperlyConfigured, match="unknown key 'size'"):
         _wrapper({**base, "OPTIONS": {"pool": {"size": 1}}}).get_engine_options()
     with pytest.raises(ImproperlyConfigured, match="must be True, False or a dict"):
         _wrapper({**base, "OPTIONS": {"pool": "yes"}}).get_engine_options()
     assert "pool" not in _wrapper({**base, "OPTIONS": {"pool": True}}).get_connect_args(False)
+
+
+def test_health_checks_turn_on_the_pre_ping() -> None:
+    base = {"ENGINE": "fastjango.db.backends.postgresql", "NAME": "x"}
+    assert _wrapper({**base, "CONN_HEALTH_CHECKS": True}).get_engine_options()["pool_pre_ping"]
+    assert not _wrapper(base).get_engine_options()["pool_pre_ping"]
+    # A SQLite file can't go away under a pooled connection: nothing to ping.
+    sqlite = {"ENGINE": "fastjango.db.backends.sqlite3", "NAME": "x", "CONN_HEALTH_CHECKS": True}
+    assert not _wrapper(sqlite).get_engine_options()["pool_pre_ping"]
 
 
 def test_no_pool_still_works(db: BaseDatabaseWrapper) -> None:

@@ -121,6 +121,35 @@ def test_request_signals_reset_queries() -> None:
         signals.request_finished.send(sender=None)
 
 
+def test_request_started_drops_leaked_transaction(caplog: pytest.LogCaptureFixture) -> None:
+    from fastjango.db import transaction
+
+    with override_settings(DATABASES={"default": dict(SQLITE)}):
+        connection.execute("CREATE TABLE leak (x int)")
+        transaction.atomic().__enter__()
+        connection.execute("INSERT INTO leak VALUES (1)")
+        signals.request_started.send(sender=None)
+        assert not connection.in_atomic_block
+        assert "left open" in caplog.text
+        assert connection.execute("SELECT count(*) FROM leak").scalar() == 0
+
+
+def test_request_started_keeps_a_captured_log() -> None:
+    from fastjango.test.utils import CaptureQueriesContext
+
+    with override_settings(DATABASES={"default": dict(SQLITE)}, DEBUG=True):
+        connection.execute("SELECT 1")
+        with CaptureQueriesContext(connection) as outer:
+            with CaptureQueriesContext(connection) as inner:
+                connection.execute("SELECT 2")
+            signals.request_started.send(sender=None)
+            connection.execute("SELECT 3")
+        assert [q["sql"] for q in inner] == ["SELECT 2"]
+        assert [q["sql"] for q in outer] == ["SELECT 2", "SELECT 3"]
+        signals.request_started.send(sender=None)
+        assert connection.queries == []
+
+
 def test_close_old_connections_drops_leaked_transaction(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -81,11 +81,12 @@ class TCPProxy:
 SERVERS = {"postgres": 5432, "mysql": 3306}
 
 
-def _settings(server: str, port: int) -> dict[str, Any]:
+def _settings(server: str, port: int, *, health_checks: bool = False) -> dict[str, Any]:
     conn = database_settings()[server]
     conn.pop("TEST")
     conn["PORT"] = port
     conn["OPTIONS"] = {"connect_timeout": 5}
+    conn["CONN_HEALTH_CHECKS"] = health_checks
     return {"default": {"ENGINE": "fastjango.db.backends.sqlite3", "NAME": ":memory:"}, "db": conn}
 
 
@@ -109,7 +110,7 @@ def _free_port() -> int:
 
 def test_server_down_then_back(proxy: tuple[str, TCPProxy]) -> None:
     server, tcp = proxy
-    handler = ConnectionHandler(_settings(server, tcp.port))
+    handler = ConnectionHandler(_settings(server, tcp.port, health_checks=True))
     db = handler["db"]
     try:
         assert db.execute("SELECT 1").scalar() == 1
@@ -129,17 +130,94 @@ def test_server_down_then_back(proxy: tuple[str, TCPProxy]) -> None:
         db.close()
 
 
-@pytest.mark.anyio
-async def test_server_down_then_back_async(proxy: tuple[str, TCPProxy]) -> None:
+def test_restart_with_health_checks_loses_no_statement(proxy: tuple[str, TCPProxy]) -> None:
     server, tcp = proxy
-    handler = ConnectionHandler(_settings(server, tcp.port))
+    db = ConnectionHandler(_settings(server, tcp.port, health_checks=True))["db"]
+    try:
+        assert db.execute("SELECT 1").scalar() == 1
+        tcp.stop()
+        tcp.start()
+        # The pooled connection fails its ping and is replaced before use.
+        assert db.execute("SELECT 1").scalar() == 1
+    finally:
+        db.close()
+
+
+def test_restart_without_health_checks(proxy: tuple[str, TCPProxy]) -> None:
+    # Django's default: no ping, so the first statement on a connection the
+    # server dropped fails; the pool then replaces its connections and the
+    # next statement works.
+    server, tcp = proxy
+    db = ConnectionHandler(_settings(server, tcp.port))["db"]
+    try:
+        assert db.execute("SELECT 1").scalar() == 1
+        with db.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        tcp.stop()
+        tcp.start()
+        with pytest.raises(OperationalError) as info:
+            db.execute("SELECT 1")
+        assert info.value.__cause__ is not None
+        assert db.execute("SELECT 1").scalar() == 1
+        with db.cursor() as cursor:
+            cursor.execute("SELECT 2")
+            assert cursor.fetchone() == (2,)
+    finally:
+        db.close()
+
+
+def test_server_down_without_health_checks(proxy: tuple[str, TCPProxy]) -> None:
+    server, tcp = proxy
+    db = ConnectionHandler(_settings(server, tcp.port))["db"]
+    try:
+        assert db.execute("SELECT 1").scalar() == 1
+        tcp.stop()
+        with pytest.raises(OperationalError):
+            db.execute("SELECT 1")  # the pooled connection is found dead
+        message = f"could not connect to database 'db' at 127.0.0.1:{tcp.port}: "
+        with pytest.raises(OperationalError, match=message):
+            db.execute("SELECT 1")  # and a new one can't be made
+        assert db.is_usable() is False
+        tcp.start()
+        assert db.execute("SELECT 1").scalar() == 1
+    finally:
+        db.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("health_checks", [True, False])
+async def test_server_down_then_back_async(
+    proxy: tuple[str, TCPProxy], health_checks: bool
+) -> None:
+    server, tcp = proxy
+    handler = ConnectionHandler(_settings(server, tcp.port, health_checks=health_checks))
     db = handler["db"]
     try:
         assert (await db.aexecute("SELECT 1")).scalar() == 1
         tcp.stop()
+        if not health_checks:
+            with pytest.raises(OperationalError):
+                await db.aexecute("SELECT 1")  # the pooled connection is found dead
         with pytest.raises(OperationalError, match="could not connect to database 'db'"):
             await db.aexecute("SELECT 1")
         tcp.start()
+        assert (await db.aexecute("SELECT 1")).scalar() == 1
+    finally:
+        await db.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("health_checks", [True, False])
+async def test_restart_async(proxy: tuple[str, TCPProxy], health_checks: bool) -> None:
+    server, tcp = proxy
+    db = ConnectionHandler(_settings(server, tcp.port, health_checks=health_checks))["db"]
+    try:
+        assert (await db.aexecute("SELECT 1")).scalar() == 1
+        tcp.stop()
+        tcp.start()
+        if not health_checks:
+            with pytest.raises(OperationalError):
+                await db.aexecute("SELECT 1")
         assert (await db.aexecute("SELECT 1")).scalar() == 1
     finally:
         await db.aclose()

@@ -150,3 +150,72 @@ def test_bulk_insert_with_returning_is_logged(db: BaseDatabaseWrapper, items: sa
         ).all()
     assert len(rows) == 3
     assert any("INSERT INTO fj_items" in entry["sql"] for entry in db.queries)
+
+
+def test_listeners_cost_nothing_while_queries_are_not_logged(db: BaseDatabaseWrapper) -> None:
+    # Any statement listener sends every statement down SQLAlchemy's slow event
+    # path; the query log's only count while queries are logged.
+    engine = db.sync_engine
+    with override_settings(DEBUG=False):
+        assert engine._has_events is False
+        with CaptureQueriesContext(db):
+            assert engine._has_events is True
+        assert engine._has_events is False
+        with override_settings(DEBUG=True):
+            assert engine._has_events is True
+        assert engine._has_events is False
+
+
+def test_logging_starts_on_an_open_connection(db: BaseDatabaseWrapper) -> None:
+    db.queries_log.clear()
+    with override_settings(DEBUG=False), db.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+        db.force_debug_cursor = True
+        try:
+            conn.exec_driver_sql("SELECT 2")
+        finally:
+            db.force_debug_cursor = False
+        conn.exec_driver_sql("SELECT 3")
+    assert [q["sql"] for q in db.queries] == ["SELECT 2"]
+    db.queries_log.clear()
+
+
+def test_other_listeners_keep_firing(db: BaseDatabaseWrapper) -> None:
+    seen: list[str] = []
+
+    def listener(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    engine = db.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with override_settings(DEBUG=False):
+            with CaptureQueriesContext(db) as ctx:
+                db.execute("SELECT 1")
+            db.execute("SELECT 2")
+        assert [q["sql"] for q in ctx] == ["SELECT 1"]
+        assert seen == ["SELECT 1", "SELECT 2"]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_setup_test_environment_debug_turns_logging_on(db: BaseDatabaseWrapper) -> None:
+    from fastjango.test import utils
+
+    # The plugin's own test environment is set aside for this one.
+    plugin_environment = utils._saved_environment[:]
+    utils._saved_environment.clear()
+    try:
+        with override_settings(DEBUG=False):
+            utils.setup_test_environment(debug=True)
+            try:
+                assert db.queries_logged
+                db.queries_log.clear()
+                db.execute("SELECT 7")
+                assert [q["sql"] for q in db.queries] == ["SELECT 7"]
+            finally:
+                utils.teardown_test_environment()
+            assert not db.queries_logged
+    finally:
+        utils._saved_environment[:] = plugin_environment
+    db.queries_log.clear()

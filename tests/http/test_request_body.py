@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from fastjango.core.exceptions import (
@@ -237,3 +239,41 @@ async def test_set_body_installs_a_body_synchronously(tmp_path: object) -> None:
     with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2):
         with pytest.raises(RequestDataTooBig):
             spooled.body  # noqa: B018
+
+
+async def test_request_announcing_no_body_is_not_received() -> None:
+    async def receive() -> Any:
+        raise AssertionError("nothing to receive for a request without a body")
+
+    for headers in ([], [(b"content-length", b"0")]):
+        request = HttpRequest(make_scope(method="POST", headers=headers), receive)
+        await request._aread_body()
+        assert request.body == b""
+
+
+async def test_http2_body_without_length_is_received() -> None:
+    # Only HTTP/1.x ties a body to Content-Length or chunked encoding.
+    scope = {**make_scope(method="POST"), "http_version": "2"}
+    request = HttpRequest(scope, receive_from([b"ab", b"c"]))
+    await request._aread_body()
+    assert request.body == b"abc"
+
+
+async def test_body_limits_follow_override_settings() -> None:
+    scope = make_scope(method="POST", headers=body_headers(b"x" * 10))
+    request = HttpRequest(scope, receive_from([b"x" * 10]))
+    await request._aread_body()  # the default limit, now remembered
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=5):
+        request = HttpRequest(scope, receive_from([b"x" * 10]))
+        with pytest.raises(RequestDataTooBig):
+            await request._aread_body()
+    request = HttpRequest(scope, receive_from([b"x" * 10]))
+    await request._aread_body()
+    assert request.body == b"x" * 10
+
+
+async def test_force_script_name_follows_override_settings() -> None:
+    assert HttpRequest(make_scope(path="/a/")).path == "/a/"
+    with override_settings(FORCE_SCRIPT_NAME="/app"):
+        assert HttpRequest(make_scope(path="/a/")).path == "/app/a/"
+    assert HttpRequest(make_scope(path="/a/")).path == "/a/"

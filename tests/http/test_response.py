@@ -486,3 +486,13 @@ def test_file_response_from_an_iterable() -> None:
     response = FileResponse([b"a", b"b"], filename="x.txt")
     assert response.file_to_stream is None
     assert b"".join(response) == b"ab"
+
+
+def test_default_charset_follows_override_settings() -> None:
+    binary = "application/octet-stream"
+    assert HttpResponse(content_type=binary).charset == "utf-8"  # now remembered
+    with override_settings(DEFAULT_CHARSET="iso-8859-1"):
+        response = HttpResponse("é", content_type=binary)
+        assert response.charset == "iso-8859-1"
+        assert response.content == "é".encode("iso-8859-1")
+    assert HttpResponse(content_type=binary).charset == "utf-8"

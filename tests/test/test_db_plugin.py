@@ -186,6 +186,11 @@ def warmed_up() -> None:
     pytester forgets the modules first imported during an in-process run; made
     again later, some would register themselves twice.
     """
+    # A TestCase's async queries share its sync transaction, so the warm-up below never
+    # loads asyncpg; the inner sessions' transactional tests do. It is a C extension:
+    # forgotten and imported again, it crashes the process on its next connection.
+    import asyncpg.protocol  # noqa: F401
+
     from fastjango.test import Client, TestCase
     from tests.test.dbapp.models import Person
 

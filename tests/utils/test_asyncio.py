@@ -11,7 +11,13 @@ import anyio.to_thread
 import pytest
 
 from fastjango.core.exceptions import SynchronousOnlyOperation
-from fastjango.utils.asyncio import async_to_sync, async_unsafe, sync_to_async
+from fastjango.utils.asyncio import (
+    _THREADPOOL_SIZE,
+    async_to_sync,
+    async_unsafe,
+    run_in_threadpool,
+    sync_to_async,
+)
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")
 
@@ -178,3 +184,61 @@ async def test_round_trip_async_sync_async() -> None:
         return async_to_sync(add)(value, 10)
 
     assert await sync_to_async(sync_layer)(5) == 15
+
+
+@pytest.mark.anyio
+async def test_sync_to_async_turns_stop_iteration_into_runtime_error() -> None:
+    def fails() -> None:
+        raise StopIteration
+
+    with pytest.raises(RuntimeError, match="StopIteration raised") as info:
+        await sync_to_async(fails)()
+    assert isinstance(info.value.__cause__, StopIteration)
+
+
+@pytest.mark.anyio
+async def test_cancelled_caller_lets_the_running_call_finish() -> None:
+    started, release = threading.Event(), threading.Event()
+    finished: list[bool] = []
+
+    def work() -> str:
+        started.set()
+        release.wait(5)
+        finished.append(True)
+        return "dropped"
+
+    task = asyncio.ensure_future(run_in_threadpool(work))
+    await anyio.to_thread.run_sync(started.wait, 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    release.set()
+    # The result arrives for a cancelled future and is dropped without an error.
+    await run_in_threadpool(lambda: None)
+    for _ in range(100):
+        if finished:
+            break
+        await asyncio.sleep(0.01)
+    assert finished == [True]
+
+
+@pytest.mark.anyio
+async def test_call_cancelled_before_it_starts_never_runs() -> None:
+    release = threading.Event()
+    ran: list[str] = []
+    # Keep every worker busy so that the next call waits in the queue.
+    busy = [
+        asyncio.ensure_future(run_in_threadpool(release.wait, 5)) for _ in range(_THREADPOOL_SIZE)
+    ]
+    try:
+        waiting = asyncio.ensure_future(run_in_threadpool(ran.append, "late"))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        waiting.cancel()
+    finally:
+        release.set()
+    assert all(await asyncio.gather(*busy))
+    await run_in_threadpool(lambda: None)
+    assert ran == []
+    with pytest.raises(asyncio.CancelledError):
+        await waiting

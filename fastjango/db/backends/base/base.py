@@ -29,14 +29,19 @@ from fastjango.db.backends.base.features import BaseDatabaseFeatures
 from fastjango.db.backends.base.operations import BaseDatabaseOperations
 from fastjango.db.backends.base.transaction_state import TransactionState
 from fastjango.db.backends.signals import connection_created
-from fastjango.db.backends.utils import CursorDebugWrapper, CursorWrapper, install_query_log
+from fastjango.db.backends.utils import (
+    CursorDebugWrapper,
+    CursorWrapper,
+    QueryLog,
+    install_query_log,
+)
 from fastjango.db.utils import (
     DatabaseErrorWrapper,
     Error,
     OperationalError,
     translate_exception,
 )
-from fastjango.utils.asyncio import async_unsafe, run_in_threadpool
+from fastjango.utils.asyncio import _THREADPOOL_SIZE, async_unsafe, run_in_threadpool
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -58,6 +63,12 @@ _POOL_KEYS = {
     "pool_timeout": "pool_timeout",
     "pool_use_lifo": "pool_use_lifo",
 }
+# The default pool: one connection per view thread, so that a busy server never
+# closes a connection on check-in only to open another for the next request
+# (connections are still opened on demand). The async engine gets as many, for
+# as many requests in flight; the overflow is for bursts beyond that.
+DEFAULT_POOL_SIZE = _THREADPOOL_SIZE
+DEFAULT_MAX_OVERFLOW = 10
 # Exceptions at connect time that mean the configuration is wrong, not the server.
 _CONFIG_ERRORS = (ImproperlyConfigured, ImportError, TypeError)
 
@@ -88,6 +99,7 @@ async def _dispose_at_loop_end(
             entry = wrapper._async_engines.get(loop)
             if entry is not None and entry[0] is engine:
                 del wrapper._async_engines[loop]
+            wrapper._query_logs.pop(engine.sync_engine, None)
         try:
             await engine.dispose()
         except Exception:
@@ -120,7 +132,7 @@ class BaseDatabaseWrapper(AtomicMixin):
     features_class: ClassVar[type[BaseDatabaseFeatures]] = BaseDatabaseFeatures
     ops_class: ClassVar[type[BaseDatabaseOperations]] = BaseDatabaseOperations
     creation_class: ClassVar[type[BaseDatabaseCreation]] = BaseDatabaseCreation
-    #: whether the pool pings a connection before handing it out
+    #: whether the pool may ping a connection before handing it out (with CONN_HEALTH_CHECKS)
     pre_ping: ClassVar[bool] = True
     #: run async statements outside atomic blocks on the sync engine in the thread pool:
     #: one hand-off per statement instead of one per DB-API call (aiosqlite)
@@ -132,7 +144,13 @@ class BaseDatabaseWrapper(AtomicMixin):
         self.settings_dict = settings_dict
         self.alias = alias
         self.queries_log: deque[dict[str, str]] = deque(maxlen=self.queries_limit)
-        self.force_debug_cursor = False
+        self._force_debug_cursor = False
+        # DEBUG as last seen: read here and again when setting_changed says it changed,
+        # never per statement.
+        self._debug = bool(settings.DEBUG)
+        self._query_logs: dict[Engine, QueryLog] = {}
+        # Open CaptureQueriesContext blocks: request_started leaves the log alone meanwhile.
+        self._capturing_queries = 0
         self._sync_engine: Engine | None = None
         self._async_engines: dict[asyncio.AbstractEventLoop, tuple[AsyncEngine, Any]] = {}
         self._lock = threading.Lock()
@@ -165,12 +183,18 @@ class BaseDatabaseWrapper(AtomicMixin):
         return {k: v for k, v in self.settings_dict["OPTIONS"].items() if k != "pool"}
 
     def get_engine_options(self) -> dict[str, Any]:
-        """Return ``create_engine`` options: autocommit, pooling, pre-ping, recycle."""
+        """Return ``create_engine`` options: autocommit, pooling, health checks, recycle.
+
+        The pool keeps up to ``DEFAULT_POOL_SIZE`` connections (one per view
+        thread) plus ``DEFAULT_MAX_OVERFLOW`` for bursts; ``OPTIONS["pool"]``
+        overrides both. With ``CONN_HEALTH_CHECKS`` a connection is pinged
+        each time the pool hands it out.
+        """
         options: dict[str, Any] = {
             # Driver-level autocommit, as Django runs; atomic() sends BEGIN itself.
             "isolation_level": "AUTOCOMMIT",
             "skip_autocommit_rollback": True,
-            "pool_pre_ping": self.pre_ping,
+            "pool_pre_ping": self.pre_ping and bool(self.settings_dict.get("CONN_HEALTH_CHECKS")),
             # The ORM needs rowcount of INSERT ... RETURNING and of executemany too.
             "execution_options": {"preserve_rowcount": True},
         }
@@ -180,7 +204,14 @@ class BaseDatabaseWrapper(AtomicMixin):
         pool = self.settings_dict["OPTIONS"].get("pool", True)
         if pool is False:
             options["poolclass"] = NullPool
-        elif isinstance(pool, dict):
+            return options
+        if pool is not True and not isinstance(pool, dict):
+            raise ImproperlyConfigured(
+                f"DATABASES[{self.alias!r}]['OPTIONS']['pool'] must be True, False or a dict."
+            )
+        options["pool_size"] = DEFAULT_POOL_SIZE
+        options["max_overflow"] = DEFAULT_MAX_OVERFLOW
+        if isinstance(pool, dict):
             for key, value in pool.items():
                 if key == "min_size":
                     continue  # SQLAlchemy's pool opens connections on demand
@@ -190,12 +221,9 @@ class BaseDatabaseWrapper(AtomicMixin):
                         f"{key!r}; use any of: {', '.join(sorted(_POOL_KEYS))}."
                     )
                 options[_POOL_KEYS[key]] = value
-            if "max_size" in pool:
-                options.setdefault("max_overflow", 0)
-        elif pool is not True:
-            raise ImproperlyConfigured(
-                f"DATABASES[{self.alias!r}]['OPTIONS']['pool'] must be True, False or a dict."
-            )
+            if "max_size" in pool and "max_overflow" not in pool:
+                # Django's max_size is the ceiling: no overflow on top of it.
+                options["max_overflow"] = 0
         return options
 
     def init_connection(self, dbapi_connection: Any, is_async: bool) -> None:
@@ -234,7 +262,7 @@ class BaseDatabaseWrapper(AtomicMixin):
                         **self.get_engine_options(),
                     )
                     event.listen(self._sync_engine, "connect", self._on_new_connection(False))
-                    install_query_log(self._sync_engine, self)
+                    self._query_logs[self._sync_engine] = install_query_log(self._sync_engine, self)
                 engine = self._sync_engine
         return engine
 
@@ -257,7 +285,8 @@ class BaseDatabaseWrapper(AtomicMixin):
             **self.get_engine_options(),
         )
         event.listen(engine.sync_engine, "connect", self._on_new_connection(True))
-        install_query_log(engine.sync_engine, self)
+        with self._lock:
+            self._query_logs[engine.sync_engine] = install_query_log(engine.sync_engine, self)
         guard = _dispose_at_loop_end(weakref.ref(self), loop, engine)
         try:
             # Run it to its first yield: that registers it with the loop.
@@ -516,6 +545,8 @@ class BaseDatabaseWrapper(AtomicMixin):
         """Close the sync engine's pooled connections and forget the engine."""
         with self._lock:
             engine, self._sync_engine = self._sync_engine, None
+            if engine is not None:
+                self._query_logs.pop(engine, None)
         if engine is not None:
             engine.dispose()
 
@@ -562,7 +593,29 @@ class BaseDatabaseWrapper(AtomicMixin):
     @property
     def queries_logged(self) -> bool:
         """Return whether statements are being recorded (DEBUG or ``force_debug_cursor``)."""
-        return self.force_debug_cursor or bool(settings.DEBUG)
+        return self._force_debug_cursor or self._debug
+
+    @property
+    def force_debug_cursor(self) -> bool:
+        """Return whether statements are recorded whatever DEBUG says (Django's flag)."""
+        return self._force_debug_cursor
+
+    @force_debug_cursor.setter
+    def force_debug_cursor(self, value: bool) -> None:
+        self._force_debug_cursor = bool(value)
+        self._update_query_log()
+
+    def debug_changed(self, debug: bool) -> None:
+        """Record or stop recording statements as the ``DEBUG`` setting now says."""
+        self._debug = bool(debug)
+        self._update_query_log()
+
+    def _update_query_log(self) -> None:
+        logged = self.queries_logged
+        with self._lock:
+            for log in self._query_logs.values():
+                if log.active is not logged:
+                    log.set_active(logged)
 
     @property
     def queries(self) -> list[dict[str, str]]:
