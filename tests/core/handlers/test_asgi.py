@@ -172,4 +172,3 @@ def test_missing_root_urlconf() -> None:
 
     with override_settings(ROOT_URLCONF=None), pytest.raises(ImproperlyConfigured):
         get_asgi_application()
-

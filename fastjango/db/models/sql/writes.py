@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +22,28 @@ def _connection(using: str) -> Any:
     return connections[using]
 
 
+#: value types that are never an expression or a database default: checked first, since
+#: insert_values() runs per field of every object bulk_create() writes
+_PLAIN_TYPES = frozenset(
+    {str, int, float, bool, type(None), bytes, decimal.Decimal, uuid.UUID}
+    | {datetime.datetime, datetime.date, datetime.time, datetime.timedelta}
+)
+
+
+_base_prep_save_by_class: dict[type, bool] = {}
+
+
+def _base_prep_save(field_class: type) -> bool:
+    """Return whether ``field_class`` keeps ``Field.get_db_prep_save()``."""
+    found = _base_prep_save_by_class.get(field_class)
+    if found is None:
+        from fastjango.db.models.fields import Field
+
+        found = field_class.get_db_prep_save is Field.get_db_prep_save  # type: ignore[attr-defined]
+        _base_prep_save_by_class[field_class] = found
+    return found
+
+
 def insert_values(
     model: Any, obj: Any, fields: Sequence[Any], connection: Any, raw: bool = False
 ) -> dict[str, Any]:
@@ -28,6 +53,14 @@ def insert_values(
     values: dict[str, Any] = {}
     for field in fields:
         value = getattr(obj, field.attname) if raw else field.pre_save(obj, add=True)
+        if type(value) in _PLAIN_TYPES:
+            if _base_prep_save(type(field)):
+                # Field.get_db_prep_save() only tells expressions apart, and a plain
+                # value is none: go straight to the conversion.
+                values[field.attname] = field.get_db_prep_value(value, connection, False)
+            else:
+                values[field.attname] = field.get_db_prep_save(value, connection)
+            continue
         if isinstance(value, DatabaseDefault):
             continue
         if hasattr(value, "resolve_expression"):
