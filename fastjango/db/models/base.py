@@ -294,6 +294,10 @@ def _setup_proxy(self: Options, target: Any) -> None:
 Options.setup_proxy = _setup_proxy  # type: ignore[attr-defined]
 
 
+#: a keyword argument Model() wasn't given
+_MISSING: Any = object()
+
+
 class ModelState:
     """Per-instance ORM state: the database it came from and whether it is unsaved."""
 
@@ -400,24 +404,26 @@ class Model(AltersData, metaclass=ModelBase):
                         f"{cls.__qualname__}() got both positional and keyword arguments for "
                         f"field '{field.name}'."
                     )
+        # Missing keys are told apart with a sentinel, not KeyError: building objects
+        # for bulk_create() takes this path once per field (a raised KeyError costs
+        # more than the rest of the loop body).
+        related_fields = opts._init_related_fields
         for field in fields_iter:
             is_related_object = False
-            if field.attname not in kwargs and field.column is None:
+            if field.column is None and field.attname not in kwargs:
                 continue
             if kwargs:
-                if field.is_relation and field.many_to_one or field.one_to_one and field.concrete:
-                    try:
-                        rel_obj = kwargs.pop(field.name)
+                if field.attname in related_fields:
+                    rel_obj = kwargs.pop(field.name, _MISSING)
+                    if rel_obj is not _MISSING:
                         is_related_object = True
-                    except KeyError:
-                        try:
-                            val = kwargs.pop(field.attname)
-                        except KeyError:
+                    else:
+                        val = kwargs.pop(field.attname, _MISSING)
+                        if val is _MISSING:
                             val = field.get_default()
                 else:
-                    try:
-                        val = kwargs.pop(field.attname)
-                    except KeyError:
+                    val = kwargs.pop(field.attname, _MISSING)
+                    if val is _MISSING:
                         val = field.get_default()
             else:
                 val = field.get_default()

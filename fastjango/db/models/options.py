@@ -92,6 +92,7 @@ class Options:
         "default_manager",
         "db_returning_fields",
         "_insert_fields_without_auto",
+        "_init_related_fields",
         "_has_db_defaults",
     }
     REVERSE_PROPERTIES = {"related_objects", "fields_map", "_relation_tree"}
@@ -624,6 +625,15 @@ class Options:
     def _insert_fields_without_auto(self) -> list[Any]:
         """Return the columns an INSERT sets when the database picks the key."""
         return [f for f in self.local_concrete_fields if f is not self.auto_field]
+
+    @cached_property
+    def _init_related_fields(self) -> frozenset[str]:
+        """Return the attnames of fields Model() also accepts a related object for."""
+        return frozenset(
+            f.attname
+            for f in self.fields
+            if (f.is_relation and f.many_to_one) or (f.one_to_one and f.concrete)
+        )
 
     @cached_property
     def _has_db_defaults(self) -> bool:
