@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from fastjango.db.models import plans
 from fastjango.db.models.constants import OnConflict
-from fastjango.db.models.sql.writes import insert_values
+from fastjango.db.models.sql.writes import insert_rows
 
 __all__ = ["bulk_insert_plan"]
 
@@ -93,7 +93,7 @@ def bulk_insert_plan(
         size = _batch_size(connection, group_fields, group, batch_size)
         for start in range(0, len(group), size):
             batch = group[start : start + size]
-            rows = [insert_values(model, obj, group_fields, connection) for obj in batch]
+            rows = insert_rows(model, batch, group_fields, connection)
             statement = _insert(connection, table, on_conflict, update_fields, unique_fields)
             keys = {frozenset(row) for row in rows}
             plain = len(keys) == 1 and not any(

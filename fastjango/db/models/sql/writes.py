@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
 from fastjango.db.models.expressions import DatabaseDefault
 
-__all__ = ["delete_statement", "insert_statement", "insert_values", "update_statement"]
+__all__ = [
+    "delete_statement",
+    "insert_rows",
+    "insert_statement",
+    "insert_values",
+    "update_statement",
+]
 
 
 def _connection(using: str) -> Any:
@@ -30,57 +36,87 @@ _PLAIN_TYPES = frozenset(
 )
 
 
-_base_prep_save_by_class: dict[type, bool] = {}
+#: field class -> (keeps Field.pre_save(), keeps Field.get_db_prep_save())
+_base_methods_by_class: dict[type, tuple[bool, bool]] = {}
+
+#: what _special_value() returns for a column the INSERT leaves to the database
+_LEAVE_OUT: Any = object()
 
 
-def _base_prep_save(field_class: type) -> bool:
-    """Return whether ``field_class`` keeps ``Field.get_db_prep_save()``."""
-    found = _base_prep_save_by_class.get(field_class)
+def _base_methods(field_class: type) -> tuple[bool, bool]:
+    found = _base_methods_by_class.get(field_class)
     if found is None:
         from fastjango.db.models.fields import Field
 
-        found = field_class.get_db_prep_save is Field.get_db_prep_save  # type: ignore[attr-defined]
-        _base_prep_save_by_class[field_class] = found
+        found = (
+            field_class.pre_save is Field.pre_save,  # type: ignore[attr-defined]
+            field_class.get_db_prep_save is Field.get_db_prep_save,  # type: ignore[attr-defined]
+        )
+        _base_methods_by_class[field_class] = found
     return found
+
+
+def _special_value(model: Any, field: Any, value: Any, connection: Any) -> Any:
+    """Return what to INSERT for a value that may be an expression or ``db_default``."""
+    from fastjango.db.models.sql.compiler import SQLCompiler
+
+    if isinstance(value, DatabaseDefault):
+        return _LEAVE_OUT
+    if not hasattr(value, "resolve_expression"):
+        return field.get_db_prep_save(value, connection)
+    compiler = SQLCompiler.standalone(model)
+    compiler.connection = connection
+    compiler.vendor = connection.vendor
+    resolved = value.resolve_expression(compiler.query, allow_joins=False, for_save=True)
+    if getattr(resolved, "contains_column_references", False):
+        raise ValueError(
+            f'Failed to insert expression "{value}" on {field}. F() expressions can only '
+            "be used to update, not to insert."
+        )
+    if getattr(resolved, "contains_aggregate", False):
+        raise FieldError(
+            f"Aggregate functions are not allowed in this query ({field.name}={value!r})."
+        )
+    return compiler.sa(resolved)
+
+
+def insert_rows(
+    model: Any, objs: Sequence[Any], fields: Sequence[Any], connection: Any, raw: bool = False
+) -> list[dict[str, Any]]:
+    """Return the column values to INSERT for each of ``objs`` (``db_default`` ones left out).
+
+    What each field needs is decided once for all the objects: bulk_create() runs
+    this per field of every object it writes.
+    """
+    plan = []
+    for field in fields:
+        base_pre_save, base_prep_save = _base_methods(type(field))
+        plan.append((field, field.attname, raw or base_pre_save, base_prep_save))
+    rows = []
+    for obj in objs:
+        values: dict[str, Any] = {}
+        for field, attname, read_attribute, direct in plan:
+            value = getattr(obj, attname) if read_attribute else field.pre_save(obj, add=True)
+            if type(value) in _PLAIN_TYPES:
+                # A plain value is neither an expression nor a database default; with
+                # Field.get_db_prep_save() it goes straight to the conversion.
+                if direct:
+                    values[attname] = field.get_db_prep_value(value, connection, False)
+                else:
+                    values[attname] = field.get_db_prep_save(value, connection)
+                continue
+            value = _special_value(model, field, value, connection)
+            if value is not _LEAVE_OUT:
+                values[attname] = value
+        rows.append(values)
+    return rows
 
 
 def insert_values(
     model: Any, obj: Any, fields: Sequence[Any], connection: Any, raw: bool = False
 ) -> dict[str, Any]:
     """Return the column values to INSERT for ``obj`` (``db_default`` columns left out)."""
-    from fastjango.db.models.sql.compiler import SQLCompiler
-
-    values: dict[str, Any] = {}
-    for field in fields:
-        value = getattr(obj, field.attname) if raw else field.pre_save(obj, add=True)
-        if type(value) in _PLAIN_TYPES:
-            if _base_prep_save(type(field)):
-                # Field.get_db_prep_save() only tells expressions apart, and a plain
-                # value is none: go straight to the conversion.
-                values[field.attname] = field.get_db_prep_value(value, connection, False)
-            else:
-                values[field.attname] = field.get_db_prep_save(value, connection)
-            continue
-        if isinstance(value, DatabaseDefault):
-            continue
-        if hasattr(value, "resolve_expression"):
-            compiler = SQLCompiler.standalone(model)
-            compiler.connection = connection
-            compiler.vendor = connection.vendor
-            resolved = value.resolve_expression(compiler.query, allow_joins=False, for_save=True)
-            if getattr(resolved, "contains_column_references", False):
-                raise ValueError(
-                    f'Failed to insert expression "{value}" on {field}. F() expressions can only '
-                    "be used to update, not to insert."
-                )
-            if getattr(resolved, "contains_aggregate", False):
-                raise FieldError(
-                    f"Aggregate functions are not allowed in this query ({field.name}={value!r})."
-                )
-            values[field.attname] = compiler.sa(resolved)
-            continue
-        values[field.attname] = field.get_db_prep_save(value, connection)
-    return values
+    return insert_rows(model, [obj], fields, connection, raw)[0]
 
 
 #: (table, columns given, columns returned) -> INSERT; see insert_statement()
