@@ -931,9 +931,13 @@ class QuerySet(AltersData, Generic[_T]):
             ignore_conflicts, update_conflicts, update, unique
         )
         self._for_write = True
+        pk_field = opts.pk
+        pk_attname = pk_field.attname
         for obj in objs:
-            if obj.pk is None:  # type: ignore[attr-defined]
-                obj.pk = obj._meta.pk.get_pk_value_on_save(obj)  # type: ignore[attr-defined]
+            if getattr(obj, pk_attname) is None:
+                value = pk_field.get_pk_value_on_save(obj)
+                if value is not None:  # a default (UUID...); auto keys come from the database
+                    setattr(obj, pk_attname, value)
             obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         yield plans.Atomic(
             self.db,

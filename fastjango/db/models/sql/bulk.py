@@ -77,8 +77,11 @@ def bulk_insert_plan(
         connection.features.can_return_rows_from_bulk_insert
         and on_conflict is not OnConflict.IGNORE
     )
-    with_pk = [obj for obj in objs if obj.pk is not None]
-    without_pk = [obj for obj in objs if obj.pk is None]
+    pk_attname = opts.pk.attname
+    with_pk: list[Any] = []
+    without_pk: list[Any] = []
+    for obj in objs:
+        (without_pk if getattr(obj, pk_attname) is None else with_pk).append(obj)
     for group, group_fields in (
         (with_pk, fields),
         (without_pk, [f for f in fields if f is not opts.auto_field]),
@@ -93,12 +96,9 @@ def bulk_insert_plan(
         size = _batch_size(connection, group_fields, group, batch_size)
         for start in range(0, len(group), size):
             batch = group[start : start + size]
-            rows = insert_rows(model, batch, group_fields, connection)
+            rows, with_sql = insert_rows(model, batch, group_fields, connection)
             statement = _insert(connection, table, on_conflict, update_fields, unique_fields)
-            keys = {frozenset(row) for row in rows}
-            plain = len(keys) == 1 and not any(
-                isinstance(value, sa.sql.ClauseElement) for row in rows for value in row.values()
-            )
+            plain = not with_sql and len({frozenset(row) for row in rows}) == 1
             # Plain rows go as executemany parameters: SQLAlchemy's "insertmanyvalues"
             # sends them as multi-row INSERTs from one cached compiled form, and with
             # sort_by_parameter_order hands RETURNING rows back in the order given. A

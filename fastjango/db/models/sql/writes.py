@@ -17,7 +17,6 @@ __all__ = [
     "delete_statement",
     "insert_rows",
     "insert_statement",
-    "insert_values",
     "update_statement",
 ]
 
@@ -29,7 +28,7 @@ def _connection(using: str) -> Any:
 
 
 #: value types that are never an expression or a database default: checked first, since
-#: insert_values() runs per field of every object bulk_create() writes
+#: insert_rows() runs per field of every object bulk_create() writes
 _PLAIN_TYPES = frozenset(
     {str, int, float, bool, type(None), bytes, decimal.Decimal, uuid.UUID}
     | {datetime.datetime, datetime.date, datetime.time, datetime.timedelta}
@@ -82,17 +81,19 @@ def _special_value(model: Any, field: Any, value: Any, connection: Any) -> Any:
 
 def insert_rows(
     model: Any, objs: Sequence[Any], fields: Sequence[Any], connection: Any, raw: bool = False
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], bool]:
     """Return the column values to INSERT for each of ``objs`` (``db_default`` ones left out).
 
-    What each field needs is decided once for all the objects: bulk_create() runs
-    this per field of every object it writes.
+    Also return whether any value is a SQL expression. What each field needs is
+    decided once for all the objects: bulk_create() runs this per field of every
+    object it writes.
     """
     plan = []
     for field in fields:
         base_pre_save, base_prep_save = _base_methods(type(field))
         plan.append((field, field.attname, raw or base_pre_save, base_prep_save))
     rows = []
+    with_sql = False
     for obj in objs:
         values: dict[str, Any] = {}
         for field, attname, read_attribute, direct in plan:
@@ -108,15 +109,9 @@ def insert_rows(
             value = _special_value(model, field, value, connection)
             if value is not _LEAVE_OUT:
                 values[attname] = value
+                with_sql = with_sql or isinstance(value, sa.sql.ClauseElement)
         rows.append(values)
-    return rows
-
-
-def insert_values(
-    model: Any, obj: Any, fields: Sequence[Any], connection: Any, raw: bool = False
-) -> dict[str, Any]:
-    """Return the column values to INSERT for ``obj`` (``db_default`` columns left out)."""
-    return insert_rows(model, [obj], fields, connection, raw)[0]
+    return rows, with_sql
 
 
 #: (table, columns given, columns returned) -> INSERT; see insert_statement()
@@ -140,7 +135,8 @@ def insert_statement(
     """
     connection = _connection(using)
     table = model._meta.table
-    values = insert_values(model, objs[0], fields, connection, raw)
+    rows, with_sql = insert_rows(model, objs[:1], fields, connection, raw)
+    values = rows[0]
     returning = list(returning_fields)
     features = connection.features
     if not (returning and features.can_return_columns_from_insert):
@@ -151,11 +147,11 @@ def insert_statement(
         and model._meta.pk is model._meta.auto_field
     ):
         returning = []  # the caller reads the key from lastrowid
-    if any(isinstance(value, sa.sql.ClauseElement) for value in values.values()):
-        with_sql = sa.insert(table).values(values)
+    if with_sql:
+        own = sa.insert(table).values(values)
         if returning:
-            with_sql = with_sql.returning(*(table.c[f.attname] for f in returning))
-        return with_sql, None, returning
+            own = own.returning(*(table.c[f.attname] for f in returning))
+        return own, None, returning
     key = (table, tuple(values), tuple(f.attname for f in returning))
     statement: Any = _inserts.get(key)
     if statement is None:
