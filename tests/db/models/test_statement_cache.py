@@ -219,3 +219,26 @@ def test_related_instances_as_values(blogs: list[Blog]) -> None:
         assert [e.headline for e in Entry.objects.filter(blog=blog)] == [f"on {blog.name}"]
         assert [e.headline for e in blog.entry_set.all()] == [f"on {blog.name}"]
     assert list(Entry.objects.filter(blog=blogs[4])) == []
+
+
+def test_filtered_relations_compile_afresh(blogs: list[Blog]) -> None:
+    from fastjango.db.models import FilteredRelation
+
+    queryset = Blog.objects.annotate(
+        recent=FilteredRelation("entry", condition=Q(entry__rating__gte=3))
+    ).filter(recent__headline="x")
+    vendor = connections[queryset.db].vendor
+    assert statement_cache.shape(queryset.query, queryset.db, vendor) is None
+    assert list(queryset) == []
+
+
+def test_inserting_column_references_or_aggregates_is_refused(using: str) -> None:
+    # As in Django: an INSERT can't read the row it writes, nor aggregate.
+    from fastjango.core.exceptions import FieldError
+    from fastjango.db.models import Count, Value
+
+    with pytest.raises(ValueError, match=r"F\(\) expressions can only be used to update"):
+        Blog.objects.create(name=F("tagline"), tagline="t")
+    with pytest.raises(FieldError, match="Aggregate functions are not allowed in this query"):
+        Blog.objects.create(name=Count(Value(1)), tagline="t")
+    assert not Blog.objects.exists()
