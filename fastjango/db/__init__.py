@@ -96,13 +96,12 @@ def close_old_connections(**kwargs: Any) -> None:
 
 
 def _request_started(**kwargs: Any) -> None:
-    # One receiver for both of Django's request_started jobs: reset_queries() and
-    # close_old_connections(), without a walk over the settings per request.
+    # One receiver for both of Django's request_started jobs: reset_queries() (not
+    # for a connection a CaptureQueriesContext is recording) and close_old_connections().
     for conn in tuple(connections._connections.values()):
         if conn.queries_log and not conn._capturing_queries:
             conn.queries_log.clear()
-        if conn._transaction.get() is not None:
-            conn.close_if_unusable_or_obsolete()
+    close_old_connections()
 
 
 def _debug_changed() -> None:
