@@ -208,6 +208,15 @@ class ClientMixin:
     _given_app: ASGIApp | None = None
     _scope_for: Callable[[dict[str, Any]], tuple[Scope, bytes, dict[str, Any]]]
 
+    @staticmethod
+    def _checked_app(app: ASGIApp | None) -> ASGIApp | None:
+        if app is not None and not callable(app):
+            raise TypeError(
+                f"Client(app=...) takes an ASGI application (e.g. mysite.asgi.application), "
+                f"not {type(app).__name__}."
+            )
+        return app
+
     def _get_app(self) -> ASGIApp:
         if self._given_app is not None:
             return self._given_app
@@ -443,7 +452,7 @@ class Client(ClientMixin, RequestFactory):
         self.extra: dict[str, Any] | None = None
         self.headers: Mapping[str, Any] | None = None
         self._app = None
-        self._given_app = app
+        self._given_app = self._checked_app(app)
 
     def request(self, **request: Any) -> Any:
         """Send a request given as environ keys and return the response."""
@@ -663,7 +672,7 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         self.extra: dict[str, Any] | None = None
         self.headers: Mapping[str, Any] | None = None
         self._app = None
-        self._given_app = app
+        self._given_app = self._checked_app(app)
 
     def _request_record(self, request: dict[str, Any], scope: Scope) -> Any:
         return scope

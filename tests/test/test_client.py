@@ -610,3 +610,10 @@ async def test_async_client_on_a_given_app() -> None:
 
     response = await AsyncClient(app=application).get("/health")
     assert response.json() == {"status": "ok"}
+
+
+def test_client_app_must_be_an_asgi_application() -> None:
+    with pytest.raises(TypeError, match=r"Client\(app=...\) takes an ASGI application"):
+        Client(app="mysite.asgi.application")
+    with pytest.raises(TypeError, match="not str"):
+        AsyncClient(app="mysite.asgi.application")
