@@ -32,6 +32,14 @@ def _in_running_loop() -> bool:
     return asyncio._get_running_loop() is not None
 
 
+def sync_call_forbidden() -> bool:
+    """Return whether a sync-only call must refuse to run here (an event loop runs).
+
+    ``FASTJANGO_ALLOW_ASYNC_UNSAFE`` (read only when a loop runs) lifts the refusal.
+    """
+    return _in_running_loop() and not os.environ.get("FASTJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 # Sync views and sync_to_async run on one shared pool of threads, paid on every
 # request to a sync view. A worker hands its result back by resolving the
 # caller's asyncio future with loop.call_soon_threadsafe: no
@@ -172,7 +180,7 @@ def async_unsafe(message: str | Callable[P, R]) -> Any:
     def decorator(func: Callable[P, R], text: str) -> Callable[P, R]:
         @functools.wraps(func)
         def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-            if _in_running_loop() and not os.environ.get("FASTJANGO_ALLOW_ASYNC_UNSAFE"):
+            if sync_call_forbidden():
                 raise SynchronousOnlyOperation(text)
             return func(*args, **kwargs)
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import inspect
-import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fastjango.core.exceptions import SynchronousOnlyOperation
 from fastjango.db.models.constants import LOOKUP_SEP
+from fastjango.utils.asyncio import sync_call_forbidden
 
 if TYPE_CHECKING:
     from fastjango.db.models.base import Model
@@ -369,12 +368,8 @@ def load_deferred(instance: Model, field: Field[Any, Any]) -> None:
     instance.refresh_from_db(fields=[attname])
 
 
-def _in_event_loop() -> bool:
-    # Checked before every sync query: no exception raised and no environment read
-    # in the common case (plain sync code, no running loop).
-    if asyncio._get_running_loop() is None:
-        return False
-    return not os.environ.get("FASTJANGO_ALLOW_ASYNC_UNSAFE")
+# Whether a sync query must refuse to run (in a running event loop): one rule for the ORM.
+_in_event_loop = sync_call_forbidden
 
 
 def select_related_descend(
