@@ -9,6 +9,7 @@ a step, ``list()``), which fills ``_result_cache`` once. Sync methods run on
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, overload
 
@@ -60,6 +61,9 @@ MAX_GET_RESULTS = 21
 REPR_OUTPUT_SIZE = 20
 # Rows fetched per round trip by iterator() and aiterator().
 GET_ITERATOR_CHUNK_SIZE = 100
+
+#: how a statement run on the driver's cursor is read
+_fetchall = operator.methodcaller("fetchall")
 
 _MODE_MODEL = "model"
 _MODE_VALUES = "values"
@@ -258,8 +262,13 @@ class QuerySet(AltersData, Generic[_T]):
         """Return the SQLAlchemy ``Select`` this queryset runs (on its database)."""
         return SQLCompiler(self.query, connections[self.db]).as_select()
 
-    def _compile(self, connection: Any) -> tuple[Any, dict[str, Any] | None, hydration.RowFactory]:
-        """Return the statement, the values it binds by name (or None) and the row factory."""
+    def _compile(
+        self, connection: Any
+    ) -> tuple[
+        Any, dict[str, Any] | None, hydration.RowFactory, statement_cache.CachedSelect | None
+    ]:
+        """Return the statement, the values it binds by name (or None), the row factory
+        and the statement cache's entry when the statement came from there."""
         query = self.query
         if query.select_for_update and connection.features.has_select_for_update:
             if not connection.in_atomic_block:
@@ -270,7 +279,7 @@ class QuerySet(AltersData, Generic[_T]):
         shape = statement_cache.shape(query, self.db, connection.vendor)
         if shape is None:
             statement = compiler.as_select()
-            return statement, None, self._row_factory(compiler)
+            return statement, None, self._row_factory(compiler), None
         key, leaves = shape
         cached = statement_cache.lookup(key)
         if cached is None:
@@ -286,10 +295,9 @@ class QuerySet(AltersData, Generic[_T]):
                         compiler.klass_info,
                         compiler.column_names,
                         compiler.annotation_positions,
-                        {},
                     ),
                 )
-            return statement, None, self._row_factory(compiler)
+            return statement, None, self._row_factory(compiler), None
         params = statement_cache.slot_params(leaves, compiler) if leaves else None
         # A factory decides at creation whether instances go through __init__ (for
         # pre_init/post_init receivers), so the signals' versions are part of its key.
@@ -300,7 +308,7 @@ class QuerySet(AltersData, Generic[_T]):
             compiler.column_names = cached.column_names
             compiler.annotation_positions = cached.annotation_positions
             factory = cached.factories[factory_key] = self._row_factory(compiler)
-        return cached.statement, params, factory
+        return cached.statement, params, factory, cached
 
     def _row_factory(self, compiler: SQLCompiler) -> hydration.RowFactory:
         mode = self._mode
@@ -332,16 +340,25 @@ class QuerySet(AltersData, Generic[_T]):
     def _fetch_rows(self) -> list[Any]:
         connection = connections[self.db]
         try:
-            statement, params, factory = self._compile(connection)
+            statement, params, factory, cached = self._compile(connection)
         except EmptyResultSet:
             return []
+        if cached is not None and connection.runs_direct():
+            direct = cached.direct
+            if direct is statement_cache.UNKNOWN:
+                direct = cached.direct = connection.direct_statement(
+                    statement, frozenset(params or ())
+                )
+            if direct is not None:
+                rows = connection.execute_direct(direct, params, _fetchall)
+                return self._finish_rows(factory(rows))
         rows = connection.execute(statement, params).all()
         return self._finish_rows(factory(rows))
 
     async def _afetch_rows(self) -> list[Any]:
         connection = connections[self.db]
         try:
-            statement, params, factory = self._compile(connection)
+            statement, params, factory, _ = self._compile(connection)
         except EmptyResultSet:
             return []
         result = await connection.aexecute(statement, params)
@@ -413,7 +430,7 @@ class QuerySet(AltersData, Generic[_T]):
     def _iterator(self, chunk_size: int) -> Iterator[_T]:
         connection = connections[self.db]
         try:
-            statement, params, factory = self._compile(connection)
+            statement, params, factory, _ = self._compile(connection)
         except EmptyResultSet:
             return
         options = self._stream_options(connection, chunk_size)
@@ -431,7 +448,7 @@ class QuerySet(AltersData, Generic[_T]):
             raise ValueError("Chunk size must be strictly positive.")
         connection = connections[self.db]
         try:
-            statement, params, factory = self._compile(connection)
+            statement, params, factory, _ = self._compile(connection)
         except EmptyResultSet:
             return
         options = self._stream_options(connection, chunk_size)

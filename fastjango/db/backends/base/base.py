@@ -8,23 +8,24 @@ import threading
 import warnings
 import weakref
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import anyio
 import anyio.to_thread
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Connection, CursorResult, Dialect, Engine
 from sqlalchemy.engine.cursor import CursorFetchStrategy, FullyBufferedCursorFetchStrategy
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, PoolProxiedConnection
 from sqlalchemy.sql.expression import Executable
 
 from fastjango.conf import settings
 from fastjango.core.exceptions import ImproperlyConfigured
 from fastjango.db.backends.base.atomic import AtomicMixin
 from fastjango.db.backends.base.creation import BaseDatabaseCreation
+from fastjango.db.backends.base.direct import DirectStatement, direct_statement
 from fastjango.db.backends.base.features import BaseDatabaseFeatures
 from fastjango.db.backends.base.operations import BaseDatabaseOperations
 from fastjango.db.backends.base.transaction_state import TransactionState
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["BaseDatabaseWrapper"]
 
 logger = logging.getLogger("fastjango.db.backends")
+T = TypeVar("T")
 
 Statement = Executable | str
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
@@ -338,6 +340,15 @@ class BaseDatabaseWrapper(AtomicMixin):
                 raise
             raise error from error.__cause__
 
+    def _raw_checkout(self) -> PoolProxiedConnection:
+        try:
+            return self.sync_engine.raw_connection()
+        except Exception as exc:
+            error = self._connect_error(exc)
+            if error is exc:
+                raise
+            raise error from error.__cause__
+
     async def _acheckout(self) -> AsyncConnection:
         engine = self.async_engine
         try:
@@ -435,6 +446,57 @@ class BaseDatabaseWrapper(AtomicMixin):
         finally:
             if checked_out:
                 conn.close()
+
+    def direct_statement(
+        self,
+        statement: Executable,
+        slot_names: frozenset[str] = frozenset(),
+        column_keys: list[str] | None = None,
+    ) -> DirectStatement | None:
+        """Return ``statement`` ready for ``execute_direct()``, or None if it can't be."""
+        return direct_statement(statement, self.initialized_dialect(), slot_names, column_keys)
+
+    def runs_direct(self) -> bool:
+        """Return whether ``execute_direct()`` may run statements now.
+
+        Not while the engine has event listeners (the query log, or a user's
+        instrumentation): they must see every statement.
+        """
+        return not self.sync_engine._has_events
+
+    def execute_direct(
+        self, direct: DirectStatement, params: Mapping[str, Any] | None, read: Callable[[Any], T]
+    ) -> T:
+        """Run ``direct`` on the driver's cursor and return ``read(cursor)``.
+
+        On the atomic block's connection, or a pooled one; errors are ours, as
+        with ``execute()``. Check ``runs_direct()`` first.
+        """
+        state = self._transaction.get()
+        if state is not None:
+            self._check_state(state, is_async=False)
+            raw = state.connection.connection
+            pooled = False
+        else:
+            raw = self._raw_checkout()
+            pooled = True
+        cursor = None
+        try:
+            with self.wrap_database_errors:
+                cursor = raw.cursor()
+                cursor.execute(direct.sql, direct.arguments(params))
+                return read(cursor)
+        except Exception as exc:
+            if pooled and self.is_disconnect(exc, cursor):
+                # A lost connection must not go back to the pool.
+                raw.invalidate(exc)
+                pooled = False
+            raise
+        finally:
+            if cursor is not None:
+                cursor.close()
+            if pooled:
+                raw.close()
 
     async def aexecute(self, statement: Statement, params: Parameters = None) -> CursorResult[Any]:
         """Async twin of ``execute()``."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable
-from typing import Any, NamedTuple
+from typing import Any
 
 from fastjango.db.models.expressions import Col
 from fastjango.db.models.lookups import (
@@ -42,7 +42,7 @@ from fastjango.db.models.sql.datastructures import BaseTable, Join
 from fastjango.db.models.sql.query import Query
 from fastjango.db.models.sql.where import WhereNode
 
-__all__ = ["CachedSelect", "clear", "lookup", "shape", "slot_params", "store"]
+__all__ = ["UNKNOWN", "CachedSelect", "clear", "lookup", "shape", "slot_params", "store"]
 
 #: statements kept; the oldest goes first when full
 MAX_ENTRIES = 1024
@@ -106,15 +106,38 @@ KNOWN_ATTRIBUTES = frozenset(
 )
 
 
-class CachedSelect(NamedTuple):
+class CachedSelect:
     """A compiled statement and what reading its rows needs."""
 
-    statement: Any
-    klass_info: Any
-    column_names: list[str]
-    annotation_positions: dict[str, int]
-    #: row factories made for this statement, by how the queryset reads rows
-    factories: dict[Hashable, Any]
+    __slots__ = (
+        "annotation_positions",
+        "column_names",
+        "direct",
+        "factories",
+        "klass_info",
+        "statement",
+    )
+
+    def __init__(
+        self,
+        statement: Any,
+        klass_info: Any,
+        column_names: list[str],
+        annotation_positions: dict[str, int],
+    ) -> None:
+        self.statement = statement
+        self.klass_info = klass_info
+        self.column_names = column_names
+        self.annotation_positions = annotation_positions
+        #: row factories made for this statement, by how the queryset reads rows
+        self.factories: dict[Hashable, Any] = {}
+        #: the statement for the driver (``DirectStatement``), None if SQLAlchemy must
+        #: run it, UNKNOWN until first run from sync code
+        self.direct: Any = UNKNOWN
+
+
+#: ``CachedSelect.direct`` before the statement was first run from sync code
+UNKNOWN: Any = object()
 
 
 class _Uncacheable(Exception):
