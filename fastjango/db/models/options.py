@@ -93,6 +93,7 @@ class Options:
         "db_returning_fields",
         "_insert_fields_without_auto",
         "_init_related_fields",
+        "_init_from_attnames",
         "_has_db_defaults",
     }
     REVERSE_PROPERTIES = {"related_objects", "fields_map", "_relation_tree"}
@@ -634,6 +635,22 @@ class Options:
             for f in self.fields
             if (f.is_relation and f.many_to_one) or (f.one_to_one and f.concrete)
         )
+
+    @cached_property
+    def _init_from_attnames(self) -> Any:
+        """Return ``Model.__init__``'s keyword-only fast path for this model, or None."""
+        from fastjango.db.models.base import keyword_init
+
+        return keyword_init(self.model)
+
+    @cached_property
+    def _init_calls_super(self) -> bool:
+        """Return whether a class after ``Model`` in the MRO has an ``__init__`` to call."""
+        from fastjango.db.models.base import Model
+
+        after = self.model.__mro__[self.model.__mro__.index(Model) + 1 :]
+        owner = next(klass for klass in after if "__init__" in klass.__dict__)
+        return owner is not object
 
     @cached_property
     def _has_db_defaults(self) -> bool:

@@ -950,12 +950,19 @@ class QuerySet(AltersData, Generic[_T]):
         self._for_write = True
         pk_field = opts.pk
         pk_attname = pk_field.attname
+        # Both steps are per object; skipped where they can't do anything.
+        pk_default = (
+            pk_field.has_default()
+            or type(pk_field).get_pk_value_on_save is not Field.get_pk_value_on_save
+        )
+        relations = opts.private_fields or any(f.is_relation for f in opts.concrete_fields)
         for obj in objs:
-            if getattr(obj, pk_attname) is None:
+            if pk_default and getattr(obj, pk_attname) is None:
                 value = pk_field.get_pk_value_on_save(obj)
                 if value is not None:  # a default (UUID...); auto keys come from the database
                     setattr(obj, pk_attname, value)
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+            if relations:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         yield plans.Atomic(
             self.db,
             bulk_insert_plan(self.model, objs, self.db, batch_size, on_conflict, update, unique),

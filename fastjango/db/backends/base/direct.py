@@ -24,7 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import Numeric, TypeDecorator, TypeEngine
 
-__all__ = ["DirectStatement", "direct_statement"]
+__all__ = ["DirectStatement", "direct_statement", "plain_types"]
 
 
 class DirectStatement:
@@ -70,6 +70,11 @@ def _plain(type_: TypeEngine[Any], dialect: Dialect, *, result: bool) -> bool:
     if impl.bind_processor(dialect) is not None:
         return False
     return not (result and impl.result_processor(dialect, None) is not None)
+
+
+def plain_types(types: list[TypeEngine[Any]], dialect: Dialect) -> bool:
+    """Return whether values and results of all ``types`` pass SQLAlchemy unconverted."""
+    return all(_plain(type_, dialect, result=True) for type_ in types)
 
 
 def direct_statement(

@@ -11,9 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
+from fastjango.db.models import plans
 from fastjango.db.models.expressions import DatabaseDefault
 
 __all__ = [
+    "DirectInsertResult",
+    "InsertOne",
     "delete_statement",
     "insert_rows",
     "insert_statement",
@@ -55,6 +58,42 @@ def _base_methods(field_class: type) -> tuple[bool, bool]:
     return found
 
 
+#: field class -> the value type its get_db_prep_save() gives back unchanged (or None)
+_passthrough_by_class: dict[type, type | None] = {}
+
+
+def _passthrough_type(field_class: type) -> type | None:
+    """Return the type whose values ``field_class`` saves as they are, if any.
+
+    Only where every conversion step is one of ours that returns such a value
+    itself (``str`` for text fields, exact ``int`` for integer fields, ``float``);
+    a subclass overriding any step gets None.
+    """
+    if field_class in _passthrough_by_class:
+        return _passthrough_by_class[field_class]
+    from fastjango.db.models import fields as f
+
+    found: type | None = None
+    base_db_prep = field_class.get_db_prep_value in (  # type: ignore[attr-defined]
+        f.Field.get_db_prep_value,
+        f.AutoFieldMixin.get_db_prep_value,
+    )
+    prep = field_class.get_prep_value  # type: ignore[attr-defined]
+    to_python = field_class.to_python  # type: ignore[attr-defined]
+    if base_db_prep and _base_methods(field_class)[1]:
+        if prep in (f.CharField.get_prep_value, f.TextField.get_prep_value) and to_python in (
+            f.CharField.to_python,
+            f.TextField.to_python,
+        ):
+            found = str
+        elif prep is f.IntegerField.get_prep_value:
+            found = int
+        elif prep is f.FloatField.get_prep_value:
+            found = float
+    _passthrough_by_class[field_class] = found
+    return found
+
+
 def _special_value(model: Any, field: Any, value: Any, connection: Any) -> Any:
     """Return what to INSERT for a value that may be an expression or ``db_default``."""
     from fastjango.db.models.sql.compiler import SQLCompiler
@@ -91,13 +130,18 @@ def insert_rows(
     plan = []
     for field in fields:
         base_pre_save, base_prep_save = _base_methods(type(field))
-        plan.append((field, field.attname, raw or base_pre_save, base_prep_save))
+        passthrough = _passthrough_type(type(field))
+        plan.append((field, field.attname, raw or base_pre_save, base_prep_save, passthrough))
     rows = []
     with_sql = False
     for obj in objs:
         values: dict[str, Any] = {}
-        for field, attname, read_attribute, direct in plan:
+        for field, attname, read_attribute, direct, passthrough in plan:
             value = getattr(obj, attname) if read_attribute else field.pre_save(obj, add=True)
+            if type(value) is passthrough:
+                # Saved as it is (1,000 rows of three such fields: 1.5 -> 0.4 ms).
+                values[attname] = value
+                continue
             if type(value) in _PLAIN_TYPES:
                 # A plain value is neither an expression nor a database default; with
                 # Field.get_db_prep_save() it goes straight to the conversion.
@@ -164,6 +208,56 @@ def insert_statement(
             _inserts.clear()
         _inserts[key] = statement
     return statement, values or None, returning
+
+
+class DirectInsertResult:
+    """What ``save()`` reads of an INSERT run on the driver's cursor."""
+
+    __slots__ = ("_rows", "lastrowid", "rowcount")
+
+    inserted_primary_key = None
+
+    def __init__(self, cursor: Any) -> None:
+        self._rows = cursor.fetchall() if cursor.description else None
+        self.lastrowid = cursor.lastrowid
+        self.rowcount = cursor.rowcount
+
+    @property
+    def returns_rows(self) -> bool:
+        """Return whether the INSERT had a RETURNING clause."""
+        return self._rows is not None
+
+    def first(self) -> Any:
+        """Return the first row RETURNING gave, or None."""
+        return self._rows[0] if self._rows else None
+
+
+#: (INSERT from _inserts, alias) -> its DirectStatement, or None if SQLAlchemy must run it
+_direct_inserts: dict[tuple[Any, str], Any] = {}
+
+
+class InsertOne(plans.Execute):
+    """Run one of ``insert_statement()``'s cached INSERTs, on the driver's cursor if it can.
+
+    1,000 ``create()`` calls on SQLite: 34 -> 22 ms (SQLAlchemy's execution
+    layer was 12 µs of each INSERT).
+    """
+
+    def run_sync(self) -> Any:
+        connection = _connection(self.using)
+        params = self.params
+        if params is not None and connection.runs_direct():
+            key = (self.statement, self.using)
+            direct = _direct_inserts.get(key, _LEAVE_OUT)
+            if direct is _LEAVE_OUT:
+                if len(_direct_inserts) >= 2048:
+                    _direct_inserts.clear()
+                direct = _direct_inserts[key] = connection.direct_statement(
+                    self.statement, frozenset(params), list(params)
+                )
+            if direct is not None:
+                return connection.execute_direct(direct, params, DirectInsertResult)
+        return super().run_sync()
 
 
 def _base_condition(query: Any, compiler: Any, table: Any) -> Any:
