@@ -308,3 +308,41 @@ async def test_outage_inside_async_atomic(proxy: tuple[str, TCPProxy]) -> None:
         assert (await db.aexecute("SELECT 1")).scalar() == 1
     finally:
         await db.aclose()
+
+
+def _fetchall(cursor: Any) -> list[Any]:
+    return list(cursor.fetchall())
+
+
+def test_lost_connection_on_the_driver_path(proxy: tuple[str, TCPProxy]) -> None:
+    # Statements FastJango runs on the driver's cursor (execute_direct) recover as
+    # SQLAlchemy's do: the lost connection and the pool's older ones are replaced.
+    import sqlalchemy as sa
+
+    from fastjango.db import transaction
+
+    server, tcp = proxy
+    db = ConnectionHandler(_settings(server, tcp.port))["db"]
+    try:
+        direct = db.direct_statement(sa.select(sa.literal_column("1")))
+        assert direct is not None
+        assert [tuple(row) for row in db.execute_direct(direct, None, _fetchall)] == [(1,)]
+        tcp.stop()
+        tcp.start()
+        with pytest.raises(OperationalError) as info:
+            db.execute_direct(direct, None, _fetchall)
+        assert info.value.__cause__ is not None
+        assert [tuple(row) for row in db.execute_direct(direct, None, _fetchall)] == [(1,)]
+        with pytest.raises(OperationalError):
+            db.enter_atomic(transaction.atomic(using="db"))
+            try:
+                db.execute_direct(direct, None, _fetchall)
+                tcp.stop()
+                db.execute_direct(direct, None, _fetchall)
+            finally:
+                db.exit_atomic(failed=True)
+        assert not db.in_atomic_block
+        tcp.start()
+        assert [tuple(row) for row in db.execute_direct(direct, None, _fetchall)] == [(1,)]
+    finally:
+        db.close()

@@ -205,3 +205,35 @@ class LiveArticle(Article):
 
     def shout(self) -> str:
         return self.title.upper()
+
+
+class LowerCaseField(models.CharField[str, str]):
+    """A CharField subclass that changes values on their way to the database."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return value.lower() if isinstance(value, str) else value
+
+
+class Tagged(models.Model):
+    tag = LowerCaseField(max_length=20)
+    count = models.IntegerField(default=0)
+    weight = models.FloatField(default=1.0)
+
+    class Meta:
+        app_label = "fields_app"
+
+
+class InitRecorder:
+    """A mixin after ``Model`` in the MRO whose ``__init__`` must still run."""
+
+    def __init__(self) -> None:
+        self.recorded = True
+        super().__init__()
+
+
+class Recorded(models.Model, InitRecorder):
+    name = models.CharField(max_length=20)
+
+    class Meta:
+        app_label = "fields_app"

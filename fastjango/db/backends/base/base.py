@@ -487,9 +487,13 @@ class BaseDatabaseWrapper(AtomicMixin):
                 cursor.execute(direct.sql, direct.arguments(params))
                 return read(cursor)
         except Exception as exc:
-            if pooled and self.is_disconnect(exc, cursor):
-                # A lost connection must not go back to the pool.
-                raw.invalidate(exc)
+            if self.is_disconnect(exc, cursor):
+                # As SQLAlchemy does on a lost connection: this one must not go back to
+                # the pool, and the pool's older connections are replaced when next
+                # checked out (a server restart dropped them too).
+                self.sync_engine.pool._invalidate(raw, exc, _checkin=pooled)
+                if state is not None:
+                    state.connection.invalidate(exc)
                 pooled = False
             raise
         finally:

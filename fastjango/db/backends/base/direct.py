@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import Numeric, TypeDecorator, TypeEngine
+from sqlalchemy.types import Float, Numeric, TypeDecorator, TypeEngine
 
 __all__ = ["DirectStatement", "direct_statement", "plain_types"]
 
@@ -59,13 +59,16 @@ class DirectStatement:
         return positional
 
 
+#: types whose result processing depends on the column type the driver reports, which
+#: isn't known before the statement runs (Float isn't a Numeric from SQLAlchemy 2.1 on)
+_DRIVER_TYPED = (Numeric, Float, TypeDecorator)
+
+
 def _plain(type_: TypeEngine[Any], dialect: Dialect, *, result: bool) -> bool:
-    # Numeric's result processing depends on the column type the driver reports,
-    # which isn't known before the statement runs.
-    if isinstance(type_, Numeric | TypeDecorator):
+    if isinstance(type_, _DRIVER_TYPED):
         return False
     impl = type_.dialect_impl(dialect)
-    if isinstance(impl, Numeric | TypeDecorator):
+    if isinstance(impl, _DRIVER_TYPED):
         return False
     if impl.bind_processor(dialect) is not None:
         return False

@@ -219,7 +219,7 @@ class DirectInsertResult:
 
     def __init__(self, cursor: Any) -> None:
         self._rows = cursor.fetchall() if cursor.description else None
-        self.lastrowid = cursor.lastrowid
+        self.lastrowid = getattr(cursor, "lastrowid", None)
         self.rowcount = cursor.rowcount
 
     @property
