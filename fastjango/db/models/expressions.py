@@ -1389,8 +1389,7 @@ class Window(Expression):
 
     contains_aggregate = False
     contains_over_clause = True
-    # Filtering on a window function needs a wrapping subquery (Django 4.2's QUALIFY
-    # emulation), which FastJango doesn't build yet.
+    # Only prefetch_related() filters on one so far (sql.qualify does the work).
     filterable = False
 
     def __init__(
