@@ -1389,8 +1389,6 @@ class Window(Expression):
 
     contains_aggregate = False
     contains_over_clause = True
-    # Only prefetch_related() filters on one so far (sql.qualify does the work).
-    filterable = False
 
     def __init__(
         self,

@@ -67,7 +67,7 @@ class SQLCompiler:
         self.qualify_exports: list[Any] | None = None
         self.export_positions: list[int] = []
         self.exported_order: list[tuple[int, OrderBy]] = []
-        self.visible_count = 0
+        self.visible_names: list[str | None] = []
         self.qualify_columns: dict[Any, Any] | None = None
 
     @classmethod
@@ -538,7 +538,9 @@ class SQLCompiler:
         for index, (expr, label) in enumerate(select):
             element = self._select_element(expr)
             if exporting:
-                # Named by position: names the outer query reads can't clash.
+                # Named by position: names the outer query reads can't clash. The outer
+                # query gives each column its own name back.
+                self.visible_names.append(label or getattr(element, "name", None))
                 element = element.label(f"col{index}")
                 if label is not None:
                     self.select_labels[label] = element

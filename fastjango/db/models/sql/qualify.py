@@ -75,7 +75,10 @@ def qualify_select(
         _group_key(expr): columns[position]
         for expr, position in zip(inner.qualify_exports, inner.export_positions, strict=True)
     }
-    visible = columns[: inner.visible_count] or [sa.literal_column("1")]
+    visible = [
+        column if name is None else column.label(name)
+        for column, name in zip(columns, inner.visible_names, strict=False)
+    ] or [sa.literal_column("1")]
     stmt = sa.select(*visible).select_from(subquery)
     condition = compiler._compile_where(qualify)
     if condition is not None:
@@ -105,7 +108,6 @@ def export_columns(compiler: SQLCompiler, columns: list[Any], order_by: list[Ord
         for alias, annotation in compiler.query.annotation_select.items()
         if alias in compiler.annotation_positions
     }
-    compiler.visible_count = len(columns)
     columns = list(columns)
 
     def position_of(expr: Any, element: Any = None) -> int:
