@@ -825,7 +825,7 @@ class Model(AltersData, metaclass=ModelBase):
         ):
             force_insert = True
         if pk_set and not force_insert:
-            non_pks = [f for f in meta.local_concrete_fields if not f.primary_key]
+            non_pks = meta._update_fields
             if update_fields:
                 non_pks = [
                     f for f in non_pks if f.name in update_fields or f.attname in update_fields
@@ -854,8 +854,12 @@ class Model(AltersData, metaclass=ModelBase):
                 raise DatabaseError("Forced update did not affect any rows.")
             if update_fields and not updated:
                 raise DatabaseError("Save with update_fields did not affect any rows.")
+            if updated:
+                # The database recomputed them: read again on first access.
+                for attname in meta._generated_attnames:
+                    self.__dict__.pop(attname, None)
         if not updated:
-            fields = meta.local_concrete_fields
+            fields = meta._insert_fields
             if not pk_set:
                 fields = meta._insert_fields_without_auto
             statement, params, returning = insert_statement(

@@ -205,3 +205,27 @@ class LiveArticle(Article):
 
     def shout(self) -> str:
         return self.title.upper()
+
+
+class Rectangle(models.Model):
+    """Stored generated columns (every backend)."""
+
+    width = models.IntegerField()
+    height = models.IntegerField()
+    name = models.CharField(max_length=20, default="")
+    area = models.GeneratedField(
+        expression=models.F("width") * models.F("height"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    lower_name = models.GeneratedField(
+        expression=models.functions.Lower("name"),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+    )
+
+    class Meta:
+        app_label = "fields_app"
+
+    def __str__(self) -> str:
+        return self.name
