@@ -121,3 +121,17 @@ def test_virtual_columns(using: str) -> None:
         assert label_model.objects.filter(lower="abc").count() == 1
     finally:
         connection.execute(sa.schema.DropTable(table))
+
+
+def test_field_api_is_the_output_fields(using: str) -> None:
+    field = Rectangle._meta.get_field("area")
+    connection = connections[using]
+    assert Rectangle.area.field is field  # type: ignore[attr-defined]
+    assert field.get_internal_type() == "IntegerField"
+    assert (
+        field.db_parameters(connection)["type"] == IntegerField().db_parameters(connection)["type"]
+    )
+    assert field.get_prep_value("3") == 3
+    assert field.get_db_prep_value("4", connection) == 4
+    assert field.to_python("5") == 5
+    assert type(field.expression_sa_type()) is type(IntegerField().expression_sa_type())
