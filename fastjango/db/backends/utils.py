@@ -139,7 +139,9 @@ class QueryLog:
             if executemany:
                 # Drivers give a list of parameter sets; an "insertmanyvalues" batch with
                 # RETURNING arrives as one dict of numbered parameters instead.
-                batch = isinstance(parameters, list | tuple)
+                batch = isinstance(parameters, list | tuple) and (
+                    not parameters or isinstance(parameters[0], list | tuple | Mapping)
+                )
                 sample = (parameters[0] if parameters else None) if batch else parameters
                 sql = render_sql(statement, sample, paramstyle)
                 _record(wrapper, sql, start, len(parameters) if batch else 1)

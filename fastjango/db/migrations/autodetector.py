@@ -402,6 +402,11 @@ class MigrationAutodetector:
             warnings.filterwarnings(
                 "ignore", message="Cannot correctly sort tables", category=sa.exc.SAWarning
             )
+            # The database spells a generated column's expression its own way; Alembic
+            # can't alter one anyway.
+            warnings.filterwarnings(
+                "ignore", message="Computed default on .* cannot be modified", category=UserWarning
+            )
             script = produce_migrations(context, metadatas)
         changes: dict[str, AppChanges] = {}
         assert script.upgrade_ops is not None and script.downgrade_ops is not None
@@ -810,7 +815,11 @@ def pending_changes(connection: BaseDatabaseWrapper, labels: set[str] | None = N
     with connection.connect() as conn:
         options = compare_options(include_name, include_object, project.metadatas())
         context = MigrationContext.configure(conn, opts=options)
-        script = produce_migrations(context, options["target_metadata"])
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message="Computed default on .* cannot be modified", category=UserWarning
+            )
+            script = produce_migrations(context, options["target_metadata"])
     assert script.upgrade_ops is not None
     drop_foreign_key_phantoms(script.upgrade_ops.ops, context.dialect.name)
     changed = set()

@@ -60,6 +60,7 @@ from fastjango.db.models.expressions import (
     WindowFrame,
 )
 from fastjango.db.models.fields.json import JSONField
+from fastjango.db.models.fields.generated import GeneratedField
 from fastjango.db.models.aggregates import Aggregate, Avg, Count, Max, Min, StdDev, Sum, Variance
 from fastjango.db.models import functions
 from fastjango.db.models.constraints import (
@@ -143,6 +144,7 @@ __all__ = [
     "ExpressionWrapper",
     "F",
     "Field",
+    "GeneratedField",
     "FileField",
     "FilePathField",
     "FilteredRelation",

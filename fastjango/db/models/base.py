@@ -382,6 +382,8 @@ def keyword_init(model: Any) -> Callable[[Any, dict[str, Any]], bool] | None:
     through_descriptor = []
     for index, field in enumerate(fields):
         name = field.attname
+        if field.generated:
+            continue  # left unset: the database computes it
         if field.has_db_default() or type(field).get_default is not Field.get_default:
             namespace[f"d{index}"] = field.get_default
             computed.append(f"    if {name!r} not in kw:\n        values[{name!r}] = d{index}()")
@@ -395,7 +397,7 @@ def keyword_init(model: Any) -> Callable[[Any, dict[str, Any]], bool] | None:
             through_descriptor.append(name)
         elif name not in constants:
             constants[name] = None  # keeps the fields' order in __dict__
-    namespace["names"] = frozenset(f.attname for f in fields)
+    namespace["names"] = frozenset(f.attname for f in fields if not f.generated)
     lines = [
         "def fill(self, kw):",
         "    if not kw.keys() <= names:",
@@ -915,7 +917,7 @@ class Model(AltersData, metaclass=ModelBase):
         ):
             force_insert = True
         if pk_set and not force_insert:
-            non_pks = [f for f in meta.local_concrete_fields if not f.primary_key]
+            non_pks = meta._update_fields
             if update_fields:
                 non_pks = [
                     f for f in non_pks if f.name in update_fields or f.attname in update_fields
@@ -944,8 +946,12 @@ class Model(AltersData, metaclass=ModelBase):
                 raise DatabaseError("Forced update did not affect any rows.")
             if update_fields and not updated:
                 raise DatabaseError("Save with update_fields did not affect any rows.")
+            if updated:
+                # The database recomputed them: read again on first access.
+                for attname in meta._generated_attnames:
+                    self.__dict__.pop(attname, None)
         if not updated:
-            fields = meta.local_concrete_fields
+            fields = meta._insert_fields
             if not pk_set:
                 fields = meta._insert_fields_without_auto
             statement, params, returning = insert_statement(

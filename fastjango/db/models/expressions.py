@@ -1389,9 +1389,6 @@ class Window(Expression):
 
     contains_aggregate = False
     contains_over_clause = True
-    # Filtering on a window function needs a wrapping subquery (Django 4.2's QUALIFY
-    # emulation), which FastJango doesn't build yet.
-    filterable = False
 
     def __init__(
         self,

@@ -91,7 +91,10 @@ class Options:
         "base_manager",
         "default_manager",
         "db_returning_fields",
+        "_insert_fields",
         "_insert_fields_without_auto",
+        "_update_fields",
+        "_generated_attnames",
         "_init_related_fields",
         "_init_from_attnames",
         "_has_db_defaults",
@@ -623,9 +626,23 @@ class Options:
         return frozenset(names)
 
     @cached_property
+    def _insert_fields(self) -> list[Any]:
+        """Return the columns an INSERT sets (the database computes generated ones)."""
+        return [f for f in self.local_concrete_fields if not f.generated]
+
+    @cached_property
     def _insert_fields_without_auto(self) -> list[Any]:
         """Return the columns an INSERT sets when the database picks the key."""
-        return [f for f in self.local_concrete_fields if f is not self.auto_field]
+        return [f for f in self._insert_fields if f is not self.auto_field]
+
+    @cached_property
+    def _update_fields(self) -> list[Any]:
+        """Return the columns save() may UPDATE: not the key, not generated ones."""
+        return [f for f in self.local_concrete_fields if not (f.primary_key or f.generated)]
+
+    @cached_property
+    def _generated_attnames(self) -> tuple[str, ...]:
+        return tuple(f.attname for f in self.local_concrete_fields if f.generated)
 
     @cached_property
     def _init_related_fields(self) -> frozenset[str]:

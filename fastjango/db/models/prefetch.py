@@ -189,7 +189,13 @@ def _prefetch_one_level(
         else:
             manager = getattr(obj, to_attr)
             if leaf and lookup.queryset is not None:
-                qs = manager._apply_rel_filters(lookup.queryset)
+                custom = lookup.queryset
+                if custom.query.is_sliced:
+                    # The slice was taken per instance above; filtering the manager's
+                    # queryset later reads the relation through the same filters.
+                    custom = custom._chain()
+                    custom.query.clear_limits()
+                qs = manager._apply_rel_filters(custom)
             else:
                 qs = manager.get_queryset()
             qs._result_cache = vals

@@ -207,6 +207,30 @@ class LiveArticle(Article):
         return self.title.upper()
 
 
+class Rectangle(models.Model):
+    """Stored generated columns (every backend)."""
+
+    width = models.IntegerField()
+    height = models.IntegerField()
+    name = models.CharField(max_length=20, default="")
+    area = models.GeneratedField(
+        expression=models.F("width") * models.F("height"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    lower_name = models.GeneratedField(
+        expression=models.functions.Lower("name"),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+    )
+
+    class Meta:
+        app_label = "fields_app"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class LowerCaseField(models.CharField[str, str]):
     """A CharField subclass that changes values on their way to the database."""
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from fastjango.db import NotSupportedError, connections
+from fastjango.db import connections
 from fastjango.db.models import Count, Prefetch, prefetch_related_objects
 from fastjango.test.utils import CaptureQueriesContext
 from tests.db.models.models_queries import Author, Blog, Entry
@@ -99,9 +99,6 @@ def test_prefetch_objects(blogs: list[Blog], using: str) -> None:
                 Prefetch("entry_set", queryset=Entry.objects.filter(rating=1)),
             )
         )
-    sliced = Prefetch("entry_set", queryset=Entry.objects.all()[:1])
-    with pytest.raises(NotSupportedError, match="sliced"):
-        list(Blog.objects.prefetch_related(sliced))
 
 
 def test_prefetch_errors_and_none(blogs: list[Blog]) -> None:

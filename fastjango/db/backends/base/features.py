@@ -59,6 +59,8 @@ class BaseDatabaseFeatures:
     supports_expression_indexes = True
     supports_deferrable_unique_constraints = False
     supports_over_clause = True
+    supports_stored_generated_columns = True
+    supports_virtual_generated_columns = True
     supports_paramstyle_pyformat = True
     requires_literal_defaults = False
     max_query_params: int | None = None

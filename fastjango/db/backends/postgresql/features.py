@@ -21,6 +21,7 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     has_select_for_update_of = True
     can_distinct_on_fields = True
     can_return_columns_from_insert = True
+    supports_virtual_generated_columns = False
     can_return_rows_from_bulk_insert = True
     supports_update_conflicts = True
     supports_update_conflicts_with_target = True

@@ -174,6 +174,7 @@ class Field(RegisterLookupMixin, Generic[_ST, _GT]):
     is_relation = False
     remote_field: Any = None
     descriptor_class: Any = None
+    generated = False
     description = "Field"
 
     model: Any
@@ -387,6 +388,7 @@ class Field(RegisterLookupMixin, Generic[_ST, _GT]):
         path = path.replace("fastjango.db.models.fields.related", "fastjango.db.models")
         path = path.replace("fastjango.db.models.fields.files", "fastjango.db.models")
         path = path.replace("fastjango.db.models.fields.json", "fastjango.db.models")
+        path = path.replace("fastjango.db.models.fields.generated", "fastjango.db.models")
         path = path.replace("fastjango.db.models.fields", "fastjango.db.models")
         return self.name, path, [], kwargs
 

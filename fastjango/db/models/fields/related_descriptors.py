@@ -53,14 +53,35 @@ class ForeignKeyDeferredAttribute(DeferredAttribute):
 
 
 def _filter_prefetch_queryset(queryset: Any, field_name: str, instances: list[Any]) -> Any:
-    if queryset.query.is_sliced:
-        from fastjango.db.utils import NotSupportedError
+    """Return ``queryset`` narrowed to the objects related to ``instances``.
 
-        raise NotSupportedError(
-            "A Prefetch() queryset can't be sliced (it would need a window function filter); "
-            "slice the related objects in Python instead."
-        )
-    return queryset.filter(**{f"{field_name}__in": instances})
+    A sliced queryset (``Book.objects.order_by("-pub_date")[:3]``) is sliced per
+    instance, as in Django: rows are numbered with ``ROW_NUMBER()`` over each
+    instance's related rows, in the queryset's order, and filtered on that number.
+    """
+    predicate = Q((f"{field_name}__in", instances))
+    query = queryset.query
+    if not query.is_sliced:
+        return queryset.filter(predicate)
+    from fastjango.db import connections
+    from fastjango.db.models.expressions import Window
+    from fastjango.db.models.functions import RowNumber
+    from fastjango.db.models.lookups import GreaterThan, LessThanOrEqual
+    from fastjango.db.models.sql.compiler import SQLCompiler
+
+    low_mark, high_mark = query.low_mark, query.high_mark
+    queryset = queryset._chain()
+    query = queryset.query
+    query.clear_limits()
+    # Resolved on this query, so the joins the ordering needs are its own.
+    order_by = SQLCompiler(query, connections[queryset.db]).get_order_by()
+    window = Window(RowNumber(), partition_by=field_name, order_by=order_by)
+    predicate &= GreaterThan(window, low_mark)
+    if high_mark is not None:
+        predicate &= LessThanOrEqual(window, high_mark)
+    clause, _ = query._add_q(predicate, query.used_aliases, check_filterable=False)
+    query.where.add(clause, "AND")
+    return queryset
 
 
 class ForwardManyToOneDescriptor:

@@ -124,7 +124,7 @@ def bulk_insert_plan(
     connection = connections[using]
     opts = model._meta
     table = opts.table
-    fields = list(opts.local_concrete_fields)
+    fields = list(opts._insert_fields)
     can_return = (
         connection.features.can_return_rows_from_bulk_insert
         and on_conflict is not OnConflict.IGNORE

@@ -23,6 +23,7 @@ from fastjango.db.models.query_utils import select_related_descend
 from fastjango.db.models.sql import vendor
 from fastjango.db.models.sql.datastructures import LOUTER, BaseTable
 from fastjango.db.models.sql.hydration import KlassInfo
+from fastjango.db.models.sql.qualify import export_columns, qualify_select
 from fastjango.db.models.sql.query import AggregateQuery, Query, get_order_dir
 from fastjango.db.models.sql.where import NothingNode, WhereNode
 from fastjango.db.utils import DatabaseError, NotSupportedError
@@ -61,6 +62,13 @@ class SQLCompiler:
         self.bind_slots: dict[int, str] = {}
         #: the names of ``bind_slots`` that compiling actually bound
         self.slots_bound: set[str] = set()
+        # Filtering on window functions (sql.qualify): set on the inner query's compiler,
+        # what the outer one reads and where; on the outer one, the columns it reads.
+        self.qualify_exports: list[Any] | None = None
+        self.export_positions: list[int] = []
+        self.exported_order: list[tuple[int, OrderBy]] = []
+        self.visible_names: list[str | None] = []
+        self.qualify_columns: dict[Any, Any] | None = None
 
     @classmethod
     def standalone(cls, model: Any) -> SQLCompiler:
@@ -145,6 +153,10 @@ class SQLCompiler:
             return node
         if isinstance(node, Query):
             return self.subquery(node).scalar_subquery()
+        if self.qualify_columns is not None:
+            column = self.qualify_columns.get(_group_key(node))
+            if column is not None:
+                return column
         if self.vendor:
             vendor_impl = getattr(node, "as_" + self.vendor, None)
             if vendor_impl is not None:
@@ -197,13 +209,17 @@ class SQLCompiler:
 
     # -- ordering -----------------------------------------------------------------------
 
-    def order_clauses(self, orderby: OrderBy) -> list[Any]:
-        """Return the ORDER BY items for one ``OrderBy`` (NULLS placement emulated on MySQL)."""
+    def order_element(self, orderby: OrderBy) -> Any:
+        """Return what ``orderby`` orders by (a selected annotation's label, if it is one)."""
         expr = orderby.expression
         if isinstance(expr, Ref) and expr.refs in self.select_labels and self.ref_source is None:
-            element = self.select_labels[expr.refs]
-        else:
-            element = self.sa(expr)
+            return self.select_labels[expr.refs]
+        return self.sa(expr)
+
+    def order_clauses(self, orderby: OrderBy, element: Any = None) -> list[Any]:
+        """Return the ORDER BY items for one ``OrderBy`` (NULLS placement emulated on MySQL)."""
+        if element is None:
+            element = self.order_element(orderby)
         clause = element.desc() if orderby.descending else element.asc()
         if orderby.nulls_first or orderby.nulls_last:
             if self.vendor == "mysql":
@@ -508,19 +524,35 @@ class SQLCompiler:
         self.query = query = query.clone()
         if query.model is not None:
             query.get_initial_alias()
+        where, having, qualify = query.where.split_having_qualify(
+            must_group_by=query.group_by is not None
+        )
+        if qualify is not None:
+            return qualify_select(self, where, having, qualify, with_limits)
         select = self.get_select()
         order_by = self.get_order_by()
-        where, having = query.where.split_having()
         where_sa = self._compile_where(where)
         having_sa = self._compile_where(having)
+        exporting = self.qualify_exports is not None
         columns = []
-        for expr, label in select:
+        for index, (expr, label) in enumerate(select):
             element = self._select_element(expr)
-            if label is not None:
+            if exporting:
+                # Named by position: names the outer query reads can't clash. The outer
+                # query gives each column its own name back.
+                self.visible_names.append(label or getattr(element, "name", None))
+                element = element.label(f"col{index}")
+                if label is not None:
+                    self.select_labels[label] = element
+            elif label is not None:
                 element = element.label(label)
                 self.select_labels[label] = element
             columns.append(element)
         group_by = self.get_group_by(select, order_by)
+        if exporting:
+            columns = export_columns(self, columns, order_by)
+            if not query.distinct_fields:
+                order_by = []
         order_clauses = []
         for orderby in order_by:
             order_clauses.extend(self.order_clauses(orderby))

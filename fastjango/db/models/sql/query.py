@@ -1147,6 +1147,7 @@ class Query(BaseExpression):
             isinstance(self.group_by, tuple)
             or self.is_sliced
             or has_existing_aggregation
+            or self.where.contains_over_clause
             or self.distinct
             or self.combinator
         ):

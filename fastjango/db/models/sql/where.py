@@ -31,7 +31,6 @@ class WhereNode:
     default = AND
     resolved = False
     conditional = True
-    contains_over_clause = False
 
     def __init__(
         self, children: list[Any] | None = None, connector: str | None = None, negated: bool = False
@@ -108,6 +107,11 @@ class WhereNode:
         """Return whether an aggregate is in the tree (then it belongs in HAVING)."""
         return any(getattr(child, "contains_aggregate", False) for child in self.children)
 
+    @property
+    def contains_over_clause(self) -> bool:
+        """Return whether a window function is in the tree (then it is filtered outside)."""
+        return any(getattr(child, "contains_over_clause", False) for child in self.children)
+
     def get_source_expressions(self) -> list[Any]:
         """Return the children (for tree walks)."""
         return self.children[:]
@@ -152,38 +156,69 @@ class WhereNode:
         return self.output_field
 
     def split_having(self, negated: bool = False) -> tuple[WhereNode | None, WhereNode | None]:
-        """Return ``(where, having)``: conditions on aggregates go to HAVING.
+        """Return ``(where, having)`` (see ``split_having_qualify()``)."""
+        where, having, _ = self.split_having_qualify(negated)
+        return where, having
 
-        A node mixing both under OR (or negated) goes to HAVING whole.
+    def split_having_qualify(
+        self, negated: bool = False, must_group_by: bool = False
+    ) -> tuple[WhereNode | None, WhereNode | None, WhereNode | None]:
+        """Return ``(where, having, qualify)``.
+
+        Conditions on aggregates go to HAVING and conditions on window functions
+        to QUALIFY (filtered outside a wrapping subquery), as in Django. A node
+        whose children must stay together (OR, XOR, or a negated AND) goes
+        whole to HAVING when it holds aggregates only, and to QUALIFY when it
+        holds a window function, unless the query groups and the node also
+        holds plain conditions: Django refuses that with NotImplementedError.
         """
-        if not self.contains_aggregate:
-            return self, None
+        if not self.contains_aggregate and not self.contains_over_clause:
+            return self, None, None
         in_negated = negated ^ self.negated
-        may_split = (in_negated and self.connector == OR) or (
-            not in_negated and self.connector == AND
+        must_remain_connected = (
+            (in_negated and self.connector == AND)
+            or (not in_negated and self.connector == OR)
+            or self.connector == XOR
         )
-        if may_split:
-            where_parts = []
-            having_parts = []
-            for child in self.children:
-                if hasattr(child, "split_having"):
-                    where_part, having_part = child.split_having(in_negated)
-                    if where_part is not None:
-                        where_parts.append(where_part)
-                    if having_part is not None:
-                        having_parts.append(having_part)
-                elif getattr(child, "contains_aggregate", False):
-                    having_parts.append(child)
-                else:
-                    where_parts.append(child)
-            where = (
-                self.__class__(where_parts, self.connector, self.negated) if where_parts else None
-            )
-            having = (
-                self.__class__(having_parts, self.connector, self.negated) if having_parts else None
-            )
-            return where, having
-        return None, self
+        if must_remain_connected and not self.contains_over_clause:
+            return None, self, None
+        where_parts = []
+        having_parts = []
+        qualify_parts = []
+        for child in self.children:
+            if isinstance(child, WhereNode):
+                where_part, having_part, qualify_part = child.split_having_qualify(
+                    in_negated, must_group_by
+                )
+                if where_part is not None:
+                    where_parts.append(where_part)
+                if having_part is not None:
+                    having_parts.append(having_part)
+                if qualify_part is not None:
+                    qualify_parts.append(qualify_part)
+            elif getattr(child, "contains_over_clause", False):
+                qualify_parts.append(child)
+            elif getattr(child, "contains_aggregate", False):
+                having_parts.append(child)
+            else:
+                where_parts.append(child)
+        if must_remain_connected and qualify_parts:
+            if where_parts and must_group_by:
+                # Moving the plain conditions past the GROUP BY would change what
+                # is aggregated.
+                raise NotImplementedError(
+                    "Heterogeneous disjunctive predicates against window functions are not "
+                    "implemented when performing conditional aggregation."
+                )
+            return None, None, self
+        return (
+            self._part(where_parts),
+            self._part(having_parts),
+            self._part(qualify_parts),
+        )
+
+    def _part(self, children: list[Any]) -> WhereNode | None:
+        return self.__class__(children, self.connector, self.negated) if children else None
 
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> WhereNode:
         """Return a copy with unresolved children resolved against ``query``."""

@@ -264,8 +264,8 @@ def _base_condition(query: Any, compiler: Any, table: Any) -> Any:
     """Return the WHERE of an UPDATE/DELETE; with joins, ``pk IN (subquery)``."""
     from fastjango.db.models.sql.compiler import SQLCompiler
 
-    joined = len(query.alias_map) > 1
-    if not joined:
+    # A condition on a window function can't be in the UPDATE's own WHERE.
+    if len(query.alias_map) == 1 and not query.where.contains_over_clause:
         where = query.where
         try:
             return compiler.condition(where)
