@@ -45,6 +45,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Dotted path of the FastJango settings module to test with.",
     )
     parser.addini(ENVIRONMENT_VARIABLE, "FastJango settings module to test with.", default=None)
+    parser.addini(
+        "fastjango_debug_mode",
+        "DEBUG during tests: false (the default, as Django's test runner), true, or keep "
+        "(the settings' own value).",
+        default="false",
+    )
     group.addoption(
         "--reuse-db",
         action="store_true",
@@ -112,7 +118,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if _sessions == 0:
         from fastjango.test.utils import setup_test_environment
 
-        setup_test_environment()
+        setup_test_environment(debug=_debug_mode(config))
     _sessions += 1
     config.add_cleanup(_end_session)
     config.pluginmanager.register(FastJangoFixtures(config), "fastjango.fixtures")
@@ -121,6 +127,17 @@ def pytest_configure(config: pytest.Config) -> None:
         from fastjango.test._databases import blocker
 
         config.add_cleanup(blocker.block().__exit__)
+
+
+def _debug_mode(config: pytest.Config) -> bool | None:
+    """Return the DEBUG tests run with (None: the settings' own), from ``fastjango_debug_mode``."""
+    value = str(config.getini("fastjango_debug_mode")).strip().lower()
+    choices = {"false": False, "true": True, "keep": None}
+    if value not in choices:
+        raise pytest.UsageError(
+            f"fastjango_debug_mode = {value!r}: use false (the default), true or keep."
+        )
+    return choices[value]
 
 
 def _has_databases() -> bool:

@@ -138,6 +138,7 @@ def test_handler404_from_the_urlconf(client: Client) -> None:
     assert client.get("/nowhere/").status_code == 404
 
 
+@override_settings(DEBUG=True)
 def test_debug_404_lists_patterns(client: Client) -> None:
     response = client.get("/nowhere/", headers={"Accept": "text/html"})
     assert response.status_code == 404
@@ -145,6 +146,7 @@ def test_debug_404_lists_patterns(client: Client) -> None:
     assert b"DEBUG = True" in response.content
 
 
+@override_settings(DEBUG=True)
 def test_debug_500_page_shows_traceback_and_hides_secrets(client: Client) -> None:
     response = client.get("/500/", headers={"Accept": "text/html"})
     assert response.status_code == 500
@@ -154,6 +156,7 @@ def test_debug_500_page_shows_traceback_and_hides_secrets(client: Client) -> Non
     assert b"tests-only-secret-key" not in response.content
 
 
+@override_settings(DEBUG=True)
 def test_debug_500_plain_text_for_non_html_clients(client: Client) -> None:
     response = client.get("/500/", headers={"Accept": "application/json"})
     assert response.status_code == 500

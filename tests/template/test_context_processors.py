@@ -21,6 +21,7 @@ def test_request() -> None:
     assert context_processors.request(request) == {"request": request}
 
 
+@override_settings(DEBUG=True)
 def test_debug_only_for_internal_ips_with_debug_on() -> None:
     request = FakeRequest()
     assert context_processors.debug(request) == {}
@@ -34,6 +35,7 @@ def test_debug_only_for_internal_ips_with_debug_on() -> None:
             assert context_processors.debug(request) == {}
 
 
+@override_settings(DEBUG=True)
 def test_debug_sql_queries_come_from_the_connections(monkeypatch: pytest.MonkeyPatch) -> None:
     class Connection:
         queries = [{"sql": "SELECT 1", "time": "0.001"}]

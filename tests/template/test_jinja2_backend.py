@@ -47,10 +47,11 @@ def fake_request() -> Any:
 # ---------------------------------------------------------------- options
 
 
+@override_settings(DEBUG=True)
 def test_defaults() -> None:
     engine = make_engine()
     assert engine.env.autoescape is True
-    assert engine.env.auto_reload is True  # tests run with DEBUG on
+    assert engine.env.auto_reload is True  # DEBUG on (the decorator)
     assert engine.env.undefined is jinja2.DebugUndefined
     assert engine.from_string("{{ missing }}").render() == "{{ missing }}"
     with override_settings(DEBUG=False):
@@ -259,6 +260,7 @@ def test_syntax_error_in_an_included_template_at_render_time() -> None:
     assert info.value.template_name == "syntax_error.html"
 
 
+@override_settings(DEBUG=True)
 def test_context_kinds() -> None:
     template = make_engine().from_string("{{ a }}")
 
@@ -291,6 +293,7 @@ def test_request_csrf_and_context_processors() -> None:
     assert template.render({"extra": "mine"}, fake_request()) == "/here/|||from processor"
 
 
+@override_settings(DEBUG=True)
 def test_csrf_values_come_from_the_csrf_middleware_module(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -360,6 +363,7 @@ def test_exception_info_reads_the_file_when_jinja2_has_no_source() -> None:
     assert info["total"] == 3
 
 
+@override_settings(DEBUG=True)
 def test_extended_and_included_templates_are_reported_while_listened_to() -> None:
     names: list[str | None] = []
     contexts: list[dict[str, Any]] = []

@@ -196,6 +196,42 @@ def test_a_configured_project_end_to_end(
     result.assert_outcomes(passed=2)
 
 
+@pytest.mark.parametrize(
+    ("ini", "expected"), [("", False), ("true", True), ("keep", "from settings")]
+)
+def test_debug_during_tests_as_django_s_runner(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ini: str, expected: object
+) -> None:
+    # Django's runner (and pytest-django) run tests with DEBUG off unless told otherwise.
+    _subprocess_env(monkeypatch)
+    if ini:
+        pytester.makeini(f"[pytest]\nfastjango_debug_mode = {ini}\n")
+    pytester.makepyfile(
+        debug_settings="""
+        DEBUG = "from settings"
+        SECRET_KEY = "pytester-secret"
+        """,
+        test_debug=f"""
+        def test_debug():
+            from fastjango.conf import settings
+            assert settings.DEBUG == {expected!r}
+        """,
+    )
+    result = pytester.runpytest_subprocess("--fs", "debug_settings", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_bad_debug_mode_is_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _subprocess_env(monkeypatch)
+    pytester.makeini("[pytest]\nfastjango_debug_mode = maybe\n")
+    pytester.makepyfile(debug_settings='SECRET_KEY = "s"', test_never="def test_never(): pass")
+    result = pytester.runpytest_subprocess("--fs", "debug_settings", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*fastjango_debug_mode = 'maybe': use false*"])
+
+
 def test_a_settings_module_that_does_not_import(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

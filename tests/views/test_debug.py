@@ -144,6 +144,7 @@ def test_technical_404_raised_by_a_view_and_without_a_message() -> None:
     assert b"No URL pattern matched." in html.content
 
 
+@override_settings(DEBUG=True)
 def test_empty_urlconf_shows_the_welcome_page_on_any_path() -> None:
     with override_settings(ROOT_URLCONF="tests.urls_empty"):
         client = Client()

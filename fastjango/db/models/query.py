@@ -344,11 +344,11 @@ class QuerySet(AltersData, Generic[_T]):
         except EmptyResultSet:
             return []
         if cached is not None and connection.runs_direct():
-            direct = cached.direct
-            if direct is statement_cache.UNKNOWN:
-                direct = cached.direct = connection.direct_statement(
-                    statement, frozenset(params or ())
-                )
+            dialect = connection.direct_dialect()
+            known_for, direct = cached.direct
+            if known_for is not dialect:
+                direct = connection.direct_statement(statement, frozenset(params or ()))
+                cached.direct = (dialect, direct)
             if direct is not None:
                 rows = connection.execute_direct(direct, params, _fetchall)
                 return self._finish_rows(factory(rows))

@@ -87,6 +87,7 @@ def test_handlers_that_fail_themselves(quiet: pytest.LogCaptureFixture) -> None:
         signals.got_request_exception.disconnect(receiver)
 
 
+@override_settings(DEBUG=True)
 def test_debug_pages(client: Client, quiet: Any) -> None:
     html = {"Accept": "text/html"}
     suspicious = client.get("/raise/400/", headers=html)
@@ -103,6 +104,7 @@ def test_debug_pages(client: Client, quiet: Any) -> None:
     assert b"Which happened while handling KeyError" in chained.content
 
 
+@override_settings(DEBUG=True)
 def test_debug_500_cleanses_locals_and_settings(client: Client, quiet: Any) -> None:
     with override_settings(API_SECRET_VALUE="do-not-show"):
         response = client.get("/secret-local/", headers={"Accept": "text/html"})

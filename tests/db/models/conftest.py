@@ -73,15 +73,6 @@ def _atomic(alias: str) -> transaction.Atomic:
     return block
 
 
-@pytest.fixture(autouse=True)
-def _production_debug() -> Iterator[None]:
-    # DEBUG off, as Django's test runner sets it: statements take the paths they take
-    # in production (the query log, on under DEBUG, sends them all through SQLAlchemy).
-    # Tests of the query log turn it on themselves.
-    with override_settings(DEBUG=False):
-        yield
-
-
 @pytest.fixture
 def orm_alias(alias: str, orm_tables: _Tables) -> str:
     """Return each backend's alias, its test database and tables ready."""

@@ -453,8 +453,22 @@ class BaseDatabaseWrapper(AtomicMixin):
         slot_names: frozenset[str] = frozenset(),
         column_keys: list[str] | None = None,
     ) -> DirectStatement | None:
-        """Return ``statement`` ready for ``execute_direct()``, or None if it can't be."""
-        return direct_statement(statement, self.initialized_dialect(), slot_names, column_keys)
+        """Return ``statement`` ready for ``execute_direct()``, or None if it can't be.
+
+        Compiled for the sync engine's dialect (``direct_dialect()``), which
+        must have met the server first: some SQL depends on its version.
+        """
+        dialect = self.sync_engine.dialect
+        if getattr(dialect, "server_version_info", None) is None:
+            self._raw_checkout().close()
+        return direct_statement(statement, dialect, slot_names, column_keys)
+
+    def direct_dialect(self) -> Dialect:
+        """Return the dialect ``direct_statement()`` compiles for: keep statements per dialect.
+
+        An alias gets a new engine (and dialect) when ``DATABASES`` changes.
+        """
+        return self.sync_engine.dialect
 
     def runs_direct(self) -> bool:
         """Return whether ``execute_direct()`` may run statements now.

@@ -72,7 +72,7 @@ class _SQLiteRowsInsert(plans.Execute):
         names = list(rows[0])
         columns = [table.c[name] for name in names]
         returned = [table.c[f.attname] for f in self.returning]
-        dialect = connection.initialized_dialect()
+        dialect = connection.direct_dialect()
         if not plain_types([c.type for c in columns + returned], dialect):
             return super().run_sync()
         quote = dialect.identifier_preparer

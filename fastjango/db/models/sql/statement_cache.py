@@ -42,7 +42,7 @@ from fastjango.db.models.sql.datastructures import BaseTable, Join
 from fastjango.db.models.sql.query import Query
 from fastjango.db.models.sql.where import WhereNode
 
-__all__ = ["UNKNOWN", "CachedSelect", "clear", "lookup", "shape", "slot_params", "store"]
+__all__ = ["CachedSelect", "clear", "lookup", "shape", "slot_params", "store"]
 
 #: statements kept; the oldest goes first when full
 MAX_ENTRIES = 1024
@@ -131,13 +131,9 @@ class CachedSelect:
         self.annotation_positions = annotation_positions
         #: row factories made for this statement, by how the queryset reads rows
         self.factories: dict[Hashable, Any] = {}
-        #: the statement for the driver (``DirectStatement``), None if SQLAlchemy must
-        #: run it, UNKNOWN until first run from sync code
-        self.direct: Any = UNKNOWN
-
-
-#: ``CachedSelect.direct`` before the statement was first run from sync code
-UNKNOWN: Any = object()
+        #: (dialect, the statement for the driver or None if SQLAlchemy must run it),
+        #: worked out when first run from sync code
+        self.direct: tuple[Any, Any] = (None, None)
 
 
 class _Uncacheable(Exception):

@@ -232,7 +232,7 @@ class DirectInsertResult:
         return self._rows[0] if self._rows else None
 
 
-#: (INSERT from _inserts, alias) -> its DirectStatement, or None if SQLAlchemy must run it
+#: (INSERT from _inserts, dialect) -> its DirectStatement, or None if SQLAlchemy must run it
 _direct_inserts: dict[tuple[Any, str], Any] = {}
 
 
@@ -247,7 +247,7 @@ class InsertOne(plans.Execute):
         connection = _connection(self.using)
         params = self.params
         if params is not None and connection.runs_direct():
-            key = (self.statement, self.using)
+            key = (self.statement, connection.direct_dialect())
             direct = _direct_inserts.get(key, _LEAVE_OUT)
             if direct is _LEAVE_OUT:
                 if len(_direct_inserts) >= 2048:
