@@ -917,6 +917,11 @@ class QuerySet(AltersData, Generic[_T]):
 
         if batch_size is not None and batch_size <= 0:
             raise ValueError("Batch size must be a positive integer.")
+        # A parent with another concrete model means more than one table to insert into
+        # (a proxy of a multi-table child included).
+        for parent in self.model._meta.all_parents:
+            if parent._meta.concrete_model is not self.model._meta.concrete_model:
+                raise ValueError("Can't bulk create a multi-table inherited model")
         objs = list(objs)
         if not objs:
             return objs
@@ -1136,12 +1141,56 @@ class QuerySet(AltersData, Generic[_T]):
         query.query.clear_ordering(force=True)
         return update_statement(query, values)
 
+    def _inherited_update_plan(self, kwargs: dict[str, Any]) -> plans.Plan[int]:
+        """Update a multi-table child: the keys of the matching rows, then one UPDATE a table."""
+        from fastjango.db.models.sql.writes import update_statement
+
+        self._not_support_combined_queries("update")
+        if self.query.is_sliced:
+            raise TypeError("Cannot update a query once a slice has been taken.")
+        self._for_write = True
+        concrete = self.model._meta.concrete_model
+        by_model: dict[Any, list[tuple[Any, Any, Any]]] = {}
+        for value in self._update_values(kwargs):
+            by_model.setdefault(value[1] or concrete, []).append(value)
+        # The child's rows first, as Django runs them; each parent's keys are read up front.
+        models = sorted(by_model, key=lambda model: model is not concrete)
+        keys = self._chain()
+        keys.query.clear_ordering(force=True)
+        keys.query.select_related = False
+        rows = yield plans.Fetch(
+            keys.values_list(*(model._meta.pk.name for model in models))  # type: ignore[attr-defined]
+        )
+        count: int | None = None
+        for index, model in enumerate(models):
+            pks = list({row[index] for row in rows})
+            changed = 0
+            for start in range(0, len(pks), 500):
+                qs = model._base_manager.using(self.db).filter(pk__in=pks[start : start + 500])
+                statement = update_statement(qs, by_model[model])
+                if statement is not None:
+                    result = yield plans.Execute(self.db, statement)
+                    changed += result.rowcount
+            if count is None:
+                count = changed
+        return count or 0
+
+    def _atomic_update_plan(self, kwargs: dict[str, Any]) -> plans.Plan[int]:
+        count: int = yield plans.Atomic(
+            self.db, self._inherited_update_plan(kwargs), savepoint=False
+        )
+        return count
+
     def update(self, **kwargs: Any) -> int:
         """Set fields on every matching row in one UPDATE; return the number of rows.
 
-        No ``save()``, no signals; ``F()`` expressions work.
+        No ``save()``, no signals; ``F()`` expressions work. A multi-table child
+        gets one UPDATE per table whose fields change, as in Django.
         """
         _sync_guard("QuerySet.update()", "'await qs.aupdate()'")
+        if self.model._meta.concrete_model._meta.parents:
+            self._result_cache = None
+            return plans.run_sync(self._atomic_update_plan(kwargs))
         statement = self._update_statement(kwargs)
         self._result_cache = None
         if statement is None:
@@ -1153,6 +1202,9 @@ class QuerySet(AltersData, Generic[_T]):
 
     async def aupdate(self, **kwargs: Any) -> int:
         """Async twin of ``update()``."""
+        if self.model._meta.concrete_model._meta.parents:
+            self._result_cache = None
+            return await plans.run_async(self._atomic_update_plan(kwargs))
         statement = self._update_statement(kwargs)
         self._result_cache = None
         if statement is None:
