@@ -215,7 +215,9 @@ class ModelBase(type):
                         for parent, parent_link in base_parents.items():
                             if field == parent_link:
                                 base_parents[parent] = new_field
-                new_class._meta.parents.update(base_parents)
+                if base_parents:
+                    new_class._meta.parents.update(base_parents)
+                    new_class._meta._expire_cache()
             for field in base._meta.private_fields:
                 if field.name not in field_names:
                     new_class.add_to_class(field.name, copy.deepcopy(field))
@@ -330,6 +332,8 @@ def _add_parent_link(
     else:
         field = None
     new_class._meta.parents[base] = field
+    # Field lists cached while the declared fields were added don't have the parent's yet.
+    new_class._meta._expire_cache()
     if field is not None:
         base._meta._mti_children.append(new_class)
 

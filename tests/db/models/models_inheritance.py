@@ -30,6 +30,12 @@ class Restaurant(Place):
         return f"{self.name} the restaurant"
 
 
+class RestaurantProxy(Restaurant):
+    class Meta:
+        proxy = True
+        app_label = "inheritance"
+
+
 class ItalianRestaurant(Restaurant):
     serves_gnocchi = models.BooleanField(default=False)
     chef = models.ForeignKey(
