@@ -1158,9 +1158,7 @@ class QuerySet(AltersData, Generic[_T]):
         keys = self._chain()
         keys.query.clear_ordering(force=True)
         keys.query.select_related = False
-        rows = yield plans.Fetch(
-            keys.values_list(*(model._meta.pk.name for model in models))  # type: ignore[attr-defined]
-        )
+        rows = yield plans.Fetch(keys.values_list(*(model._meta.pk.name for model in models)))
         count: int | None = None
         for index, model in enumerate(models):
             pks = list({row[index] for row in rows})
