@@ -1196,6 +1196,30 @@ class Model(AltersData, metaclass=ModelBase):
             errors.extend(field.check(**kwargs))
         for field in cls._meta.local_many_to_many:
             errors.extend(field.check(from_model=cls, **kwargs))
+        errors.extend(cls._check_parent_field_clashes())
+        return errors
+
+    @classmethod
+    def _check_parent_field_clashes(cls) -> list[Any]:
+        # Class creation refuses clashes with a direct parent's fields; this finds the rest.
+        from fastjango.core import checks
+
+        used: dict[str, Any] = {}
+        for parent in cls._meta.get_parent_list():
+            for field in parent._meta.get_fields():
+                used.setdefault(field.name, field)
+        errors: list[Any] = []
+        for field in cls._meta.local_fields:
+            clash = used.get(field.name) or used.get(field.attname)
+            if clash is not None:
+                errors.append(
+                    checks.Error(
+                        f"The field '{field.name}' clashes with the field '{clash.name}' from "
+                        f"model '{clash.model._meta}'.",
+                        obj=field,
+                        id="models.E006",
+                    )
+                )
         return errors
 
 

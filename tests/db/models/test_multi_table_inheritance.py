@@ -73,6 +73,7 @@ def test_field_lists_as_django_orders_them() -> None:
     assert [f.name for f in Restaurant._meta.get_fields(include_parents=False)] == [
         "italianrestaurant",
         "provider",
+        "trattoria",
         "place_ptr",
         "serves_hot_dogs",
         "serves_pizza",
@@ -132,6 +133,23 @@ def test_field_clashes_raise_field_error() -> None:
 
             class Meta:
                 app_label = "inheritance"
+
+
+class Trattoria(Restaurant):
+    """Redeclares a grandparent's field: only the system check can see it."""
+
+    address = models.CharField(max_length=10)
+
+    class Meta:
+        app_label = "inheritance_checks"
+
+
+def test_check_reports_a_clash_with_a_grandparent_field() -> None:
+    errors = [e for e in Trattoria.check() if e.id == "models.E006"]
+    assert [e.msg for e in errors] == [
+        "The field 'address' clashes with the field 'address' from model 'inheritance.place'."
+    ]
+    assert [e.id for e in ItalianRestaurant.check()] == []
 
 
 # -- writing ----------------------------------------------------------------------------
