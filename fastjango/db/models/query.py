@@ -1141,18 +1141,13 @@ class QuerySet(AltersData, Generic[_T]):
         query.query.clear_ordering(force=True)
         return update_statement(query, values)
 
-    def _inherited_update_plan(self, kwargs: dict[str, Any]) -> plans.Plan[int]:
+    def _inherited_update_plan(
+        self, by_model: dict[Any, list[tuple[Any, Any, Any]]]
+    ) -> plans.Plan[int]:
         """Update a multi-table child: the keys of the matching rows, then one UPDATE a table."""
         from fastjango.db.models.sql.writes import update_statement
 
-        self._not_support_combined_queries("update")
-        if self.query.is_sliced:
-            raise TypeError("Cannot update a query once a slice has been taken.")
-        self._for_write = True
         concrete = self.model._meta.concrete_model
-        by_model: dict[Any, list[tuple[Any, Any, Any]]] = {}
-        for value in self._update_values(kwargs):
-            by_model.setdefault(value[1] or concrete, []).append(value)
         # The child's rows first, as Django runs them; each parent's keys are read up front.
         models = sorted(by_model, key=lambda model: model is not concrete)
         keys = self._chain()
@@ -1174,8 +1169,17 @@ class QuerySet(AltersData, Generic[_T]):
         return count or 0
 
     def _atomic_update_plan(self, kwargs: dict[str, Any]) -> plans.Plan[int]:
+        # Bad arguments raise before the transaction starts (it would be marked for rollback).
+        self._not_support_combined_queries("update")
+        if self.query.is_sliced:
+            raise TypeError("Cannot update a query once a slice has been taken.")
+        self._for_write = True
+        concrete = self.model._meta.concrete_model
+        by_model: dict[Any, list[tuple[Any, Any, Any]]] = {}
+        for value in self._update_values(kwargs):
+            by_model.setdefault(value[1] or concrete, []).append(value)
         count: int = yield plans.Atomic(
-            self.db, self._inherited_update_plan(kwargs), savepoint=False
+            self.db, self._inherited_update_plan(by_model), savepoint=False
         )
         return count
 

@@ -74,6 +74,20 @@ class Supplier(Place):
         app_label = "inheritance"
 
 
+class AbstractBar(Place):
+    """An abstract model under a concrete one: its children get the parent link."""
+
+    happy_hour = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Bar(AbstractBar):
+    class Meta:
+        app_label = "inheritance"
+
+
 class UniqueBase(models.Model):
     code = models.CharField(max_length=10, unique=True)
 

@@ -11,6 +11,7 @@ from fastjango.db import connections, models
 from fastjango.db.models import Count, Max, signals
 from fastjango.test.utils import CaptureQueriesContext
 from tests.db.models.models_inheritance import (
+    Bar,
     Chef,
     ItalianRestaurant,
     Place,
@@ -21,6 +22,8 @@ from tests.db.models.models_inheritance import (
     UniqueBase,
     UniqueChild,
 )
+from tests.db.models.models_relations import Place as PlainPlace
+from tests.db.models.models_relations import Restaurant as OneToOneRestaurant
 
 pytestmark = pytest.mark.usefixtures("using")
 
@@ -104,6 +107,23 @@ def test_multi_level_and_declared_parent_link() -> None:
     assert Supplier._meta.pk.name == "spot"
     assert Supplier._meta.parents == {Place: Supplier._meta.get_field("spot")}
     assert "place_ptr" not in [f.name for f in Supplier._meta.fields]
+
+
+def test_ancestry_queries_on_models_that_are_not_ancestors() -> None:
+    assert Restaurant._meta.get_base_chain(Chef) == []
+    assert Place._meta.get_base_chain(Restaurant) == []
+    assert Restaurant._meta.get_path_from_parent(Restaurant) == []
+    assert Restaurant._meta.get_path_to_parent(Chef) == []
+
+
+def test_abstract_model_between_parent_and_child() -> None:
+    link = Bar._meta.get_field("place_ptr")
+    assert link.model is Bar and Bar._meta.pk is link
+    assert Bar._meta.parents == {Place: link}
+    assert [f.name for f in Bar._meta.local_fields] == ["place_ptr", "happy_hour"]
+    bar = Bar.objects.create(name="Moe's", happy_hour=True)
+    assert Place.objects.get().bar == bar
+    assert Bar.objects.filter(name="Moe's", happy_hour=True).count() == 1
 
 
 def test_meta_inheritance_rules() -> None:
@@ -209,6 +229,13 @@ def test_saving_a_child_for_an_existing_parent() -> None:
     restaurant.save()
     assert Place.objects.count() == 1
     assert Place.objects.get().restaurant.pk == place.pk
+    # Only the link's id: the parent's key follows it on save().
+    other = Place.objects.create(name="Other", address="there")
+    by_id = Restaurant(place_ptr_id=other.pk, name="Other", address="there")
+    assert by_id.id is None
+    by_id.save()
+    assert by_id.id == other.pk
+    assert Place.objects.count() == 2 and Restaurant.objects.count() == 2
 
 
 def test_bulk_create_is_refused() -> None:
@@ -233,6 +260,9 @@ def test_update_runs_one_statement_per_table(using: str) -> None:
     assert Place.objects.filter(address="same").count() == 2
     assert Restaurant.objects.filter(name="zzz").update(name="none", serves_pizza=True) == 0
     assert Restaurant.objects.update(serves_hot_dogs=True) == 2
+    with pytest.raises(TypeError, match="Cannot update a query once a slice has been taken"):
+        Restaurant.objects.all()[:1].update(name="x", serves_pizza=True)
+    assert Restaurant.objects.filter(pk__in=[]).update(name="x", serves_pizza=True) == 0
     italian = ItalianRestaurant.objects.create(name="It", serves_gnocchi=False)
     assert (
         ItalianRestaurant.objects.update(name="Ital", serves_pizza=True, serves_gnocchi=True) == 1
@@ -365,6 +395,16 @@ def test_reverse_accessor_and_parent_link_object(using: str) -> None:
     assert type(parent) is Place and parent.name == "Bob's Cafe" and parent.pk == fetched.pk
     partial = Restaurant.objects.only("serves_pizza").get()
     assert partial.place_ptr.address == "Bob's Cafe street"
+
+
+def test_annotations_and_plain_one_to_one_fields_on_the_side() -> None:
+    make("a")
+    annotated = Restaurant.objects.annotate(two=models.Value(2)).filter(two=2, name="a")
+    assert [r.name for r in annotated] == ["a"]
+    # A one-to-one field that isn't a parent link still loads its object with a query.
+    place = PlainPlace.objects.create(name="Demon Dogs", address="944 W. Fullerton")
+    OneToOneRestaurant.objects.create(place=place)
+    assert OneToOneRestaurant.objects.get().place == place
 
 
 def test_equality_between_parent_and_child() -> None:

@@ -210,13 +210,6 @@ class ForwardOneToOneDescriptor(ForwardManyToOneDescriptor):
         obj._state.db = instance._state.db
         return obj
 
-    def get_object(self, instance: Any) -> Any:
-        """Return the related object (for a parent link, from the instance's own fields)."""
-        obj = self._object_from_instance(instance)
-        if obj is not None:
-            return obj
-        return super().get_object(instance)
-
     def __set__(self, instance: Any, value: Any) -> None:
         super().__set__(instance, value)
         # Setting the parent of a child whose key is the link sets the inherited keys too.

@@ -654,10 +654,7 @@ class Query(BaseExpression):
             return seen[model]
         curr_opts = opts
         for int_model in opts.get_base_chain(model):
-            if int_model in seen:
-                curr_opts = int_model._meta
-                alias = seen[int_model]
-                continue
+            # An ancestor joined already is found again by setup_joins() (joins are reused).
             if not curr_opts.parents[int_model]:
                 # A proxy's parent: the same table.
                 curr_opts = int_model._meta
