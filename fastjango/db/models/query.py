@@ -1028,23 +1028,37 @@ class QuerySet(AltersData, Generic[_T]):
     ) -> plans.Plan[int]:
         from fastjango.db.models.sql.writes import update_statement
 
+        concrete = self.model._meta.concrete_model
+        # A multi-table child's fields live in several tables: one UPDATE per table, the
+        # child's first; the rows counted are the first table's, as Django counts them.
+        by_model: dict[Any, list[Any]] = {}
+        for field in fields:
+            by_model.setdefault(field.model._meta.concrete_model, []).append(field)
+        models = sorted(by_model, key=lambda model: model is not concrete)
         rows = 0
         for batch in batches:
-            values = []
-            for field in fields:
-                whens = []
-                for obj in batch:
-                    attr = getattr(obj, field.attname)
-                    if not hasattr(attr, "resolve_expression"):
-                        attr = Value(attr, output_field=field)
-                    whens.append(When(pk=obj.pk, then=attr))
-                values.append((field, None, Case(*whens, output_field=field)))
-            qs = self.filter(pk__in=[obj.pk for obj in batch])
-            statement = update_statement(qs, values)
-            if statement is None:
-                continue
-            result = yield plans.Execute(self.db, statement)
-            rows += result.rowcount
+            for index, model in enumerate(models):
+                meta = model._meta
+                values = []
+                for field in by_model[model]:
+                    whens = []
+                    for obj in batch:
+                        attr = getattr(obj, field.attname)
+                        if not hasattr(attr, "resolve_expression"):
+                            attr = Value(attr, output_field=field)
+                        whens.append(When(pk=obj._get_pk_val(meta), then=attr))
+                    values.append((field, None, Case(*whens, output_field=field)))
+                pks = [obj._get_pk_val(meta) for obj in batch]
+                if model is concrete:
+                    qs = self.filter(pk__in=pks)
+                else:
+                    qs = model._base_manager.using(self.db).filter(pk__in=pks)
+                statement = update_statement(qs, values)
+                if statement is None:
+                    continue
+                result = yield plans.Execute(self.db, statement)
+                if index == 0:
+                    rows += result.rowcount
         return rows
 
     def bulk_update(

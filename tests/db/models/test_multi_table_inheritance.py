@@ -271,6 +271,21 @@ def test_update_runs_one_statement_per_table(using: str) -> None:
     assert (italian.name, italian.serves_pizza, italian.serves_gnocchi) == ("Ital", True, True)
 
 
+def test_bulk_update_across_tables(using: str) -> None:
+    a, b = make("a"), make("b")
+    a.name, a.serves_pizza = "A", True
+    b.address, b.serves_hot_dogs = "B street", True
+    with CaptureQueriesContext(connections[using]) as ctx:
+        count = Restaurant.objects.bulk_update([a, b], ["name", "address", "serves_pizza"])
+    assert count == 2
+    assert statements(ctx).count("UPDATE") == 2
+    assert list(Restaurant.objects.values_list("name", "address", "serves_pizza")) == [
+        ("A", "a street", True),
+        ("b", "B street", False),
+    ]
+    assert Restaurant.objects.bulk_update([a, b], ["address"]) == 2
+
+
 def test_delete_removes_child_then_parent_rows_with_signals(using: str) -> None:
     restaurant = make()
     Review.objects.create(place=restaurant, stars=5)
