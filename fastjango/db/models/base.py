@@ -183,6 +183,7 @@ class ModelBase(type):
         else:
             new_class._meta.concrete_model = new_class
 
+        parent_links = _declared_parent_links(new_class, parents)
         inherited_attributes: set[str] = set()
         for base in new_class.mro():
             if base not in parents or not hasattr(base, "_meta"):
@@ -190,24 +191,33 @@ class ModelBase(type):
                 continue
             parent_fields = base._meta.local_fields + base._meta.local_many_to_many
             if not base._meta.abstract:
-                if is_proxy:
-                    continue
-                raise TypeError(
-                    f"Model '{name}' inherits from the concrete model "
-                    f"'{base._meta.object_name}': multi-table inheritance isn't supported. Make "
-                    f"'{base._meta.object_name}' abstract (class Meta: abstract = True) or make "
-                    f"'{name}' a proxy (class Meta: proxy = True)."
-                )
-            for field in parent_fields:
-                if (
-                    field.name not in field_names
-                    and field.name not in new_class.__dict__
-                    and field.name not in inherited_attributes
-                ):
-                    new_field = copy.deepcopy(field)
-                    for cached in ("cached_col", "_get_default", "sa_type_instance"):
-                        new_field.__dict__.pop(cached, None)
-                    new_class.add_to_class(field.name, new_field)
+                for field in parent_fields:
+                    if field.name in field_names:
+                        raise FieldError(
+                            f"Local field {field.name!r} in class {name!r} clashes with field of "
+                            f"the same name from base class {base.__name__!r}."
+                        )
+                    inherited_attributes.add(field.name)
+                _add_parent_link(new_class, base._meta.concrete_model, parent_links, field_names)
+            else:
+                base_parents = base._meta.parents.copy()
+                for field in parent_fields:
+                    if (
+                        field.name not in field_names
+                        and field.name not in new_class.__dict__
+                        and field.name not in inherited_attributes
+                    ):
+                        new_field = copy.deepcopy(field)
+                        for cached in ("cached_col", "_get_default", "sa_type_instance"):
+                            new_field.__dict__.pop(cached, None)
+                        new_class.add_to_class(field.name, new_field)
+                        # A parent link declared on the abstract base links this class.
+                        for parent, parent_link in base_parents.items():
+                            if field == parent_link:
+                                base_parents[parent] = new_field
+                if base_parents:
+                    new_class._meta.parents.update(base_parents)
+                    new_class._meta._expire_cache()
             for field in base._meta.private_fields:
                 if field.name not in field_names:
                     new_class.add_to_class(field.name, copy.deepcopy(field))
@@ -275,6 +285,57 @@ class ModelBase(type):
     @property
     def _default_manager(cls) -> Any:
         return cls._meta.default_manager  # type: ignore[attr-defined]
+
+
+def _declared_parent_links(new_class: Any, parents: list[Any]) -> dict[tuple[str, str], Any]:
+    """Return the ``OneToOneField(parent_link=True)`` fields declared for ``new_class``."""
+    from fastjango.db.models.fields.related import OneToOneField, resolve_relation
+    from fastjango.db.models.utils import make_model_tuple
+
+    links: dict[tuple[str, str], Any] = {}
+    for base in reversed([new_class, *parents]):
+        if not hasattr(base, "_meta"):
+            continue
+        if base is not new_class and not base._meta.abstract:
+            continue
+        for field in base._meta.local_fields:
+            if isinstance(field, OneToOneField) and field.remote_field.parent_link:
+                related = resolve_relation(new_class, field.remote_field.model)
+                links[make_model_tuple(related)] = field
+    return links
+
+
+def _add_parent_link(
+    new_class: Any, base: Any, parent_links: dict[tuple[str, str], Any], field_names: set[str]
+) -> None:
+    """Record ``base`` as a concrete parent, with its link (``<parent>_ptr`` unless declared)."""
+    from fastjango.db.models.deletion import CASCADE
+    from fastjango.db.models.fields.related import OneToOneField
+    from fastjango.db.models.utils import make_model_tuple
+
+    base_key = make_model_tuple(base)
+    field: Any
+    if base_key in parent_links:
+        field = parent_links[base_key]
+    elif not new_class._meta.proxy:
+        attr_name = f"{base._meta.model_name}_ptr"
+        if attr_name in field_names:
+            raise FieldError(
+                f"Auto-generated field '{attr_name}' in class {new_class.__name__!r} for "
+                f"parent_link to base class {base.__name__!r} clashes with declared field of "
+                "the same name."
+            )
+        field = OneToOneField(
+            base, on_delete=CASCADE, name=attr_name, auto_created=True, parent_link=True
+        )
+        new_class.add_to_class(attr_name, field)
+    else:
+        field = None
+    new_class._meta.parents[base] = field
+    # Field lists cached while the declared fields were added don't have the parent's yet.
+    new_class._meta._expire_cache()
+    if field is not None:
+        base._meta._mti_children.append(new_class)
 
 
 def _containing_app_config(module: str) -> Any:
@@ -748,11 +809,13 @@ class Model(AltersData, metaclass=ModelBase):
         force_update: bool,
         using: str | None,
         update_fields: Iterable[str] | None,
-    ) -> tuple[str, frozenset[str] | None, bool] | None:
+    ) -> tuple[str, frozenset[str] | None, Any] | None:
         self._prepare_related_fields_for_save(operation_name="save")
         using = using or router.db_for_write(self.__class__, instance=self)
         if force_insert and (force_update or update_fields):
             raise ValueError("Cannot force both insert and updating in model saving.")
+        if force_insert is not True and force_insert is not False:
+            self._validate_force_insert(force_insert)
         deferred = self.get_deferred_fields()
         fields: frozenset[str] | None = None
         if update_fields is not None:
@@ -775,7 +838,7 @@ class Model(AltersData, metaclass=ModelBase):
             loaded = names.difference(deferred)
             if loaded:
                 fields = frozenset(loaded)
-        return using, fields, bool(force_insert)
+        return using, fields, force_insert
 
     def save(
         self,
@@ -868,9 +931,19 @@ class Model(AltersData, metaclass=ModelBase):
             )
         # transaction.mark_for_rollback_on_error(), inlined: this runs for every save().
         try:
-            updated = yield from self._save_table_plan(
-                raw, cls, force_insert, force_update, using, update_fields
-            )
+            if meta.parents:
+                # Multi-table inheritance: the parents' rows, then ours, in one transaction.
+                updated = yield plans.Atomic(
+                    using,
+                    self._save_inherited_plan(
+                        raw, cls, force_insert, force_update, using, update_fields
+                    ),
+                    savepoint=False,
+                )
+            else:
+                updated = yield from self._save_table_plan(
+                    raw, cls, bool(force_insert), force_update, using, update_fields
+                )
         except Exception:
             connection = transaction.get_connection(using)
             if connection.in_atomic_block:
@@ -888,6 +961,89 @@ class Model(AltersData, metaclass=ModelBase):
                 raw=raw,
                 using=using,
             )
+
+    def _save_inherited_plan(
+        self,
+        raw: bool,
+        cls: Any,
+        force_insert: Any,
+        force_update: bool,
+        using: str,
+        update_fields: frozenset[str] | None,
+    ) -> plans.Plan[bool]:
+        parent_inserted = False
+        forced = self._validate_force_insert(force_insert)
+        if not raw:
+            parent_inserted = yield from self._save_parents_plan(
+                cls, using, update_fields, forced, {}
+            )
+        updated = yield from self._save_table_plan(
+            raw, cls, bool(forced) or parent_inserted, force_update, using, update_fields
+        )
+        return updated
+
+    def _validate_force_insert(self, force_insert: Any) -> tuple[type, ...]:
+        if force_insert is False:
+            return ()
+        if force_insert is True:
+            return (self.__class__,)
+        if not isinstance(force_insert, tuple):
+            raise TypeError("force_insert must be a bool or tuple.")
+        for member in force_insert:
+            if not isinstance(member, ModelBase):
+                raise TypeError(
+                    f"Invalid force_insert member. {member!r} must be a model subclass."
+                )
+            if not issubclass(self.__class__, member):
+                raise TypeError(
+                    f"Invalid force_insert member. {member.__qualname__} must be a base of "
+                    f"{self.__class__.__qualname__}."
+                )
+        return force_insert
+
+    def _save_parents_plan(
+        self,
+        cls: Any,
+        using: str,
+        update_fields: frozenset[str] | None,
+        force_insert: tuple[type, ...],
+        updated_parents: dict[Any, bool],
+    ) -> plans.Plan[bool]:
+        """Save the multi-table parents' rows (farthest first); return whether any was new."""
+        inserted = False
+        for parent, field in cls._meta.parents.items():
+            parent_pk = parent._meta.pk.attname
+            # Keep the link and the parent's key in step, whichever was set.
+            if (
+                field
+                and getattr(self, parent_pk) is None
+                and getattr(self, field.attname) is not None
+            ):
+                setattr(self, parent_pk, getattr(self, field.attname))
+            parent_updated = updated_parents.get(parent)
+            if parent_updated is None:
+                parent_inserted = yield from self._save_parents_plan(
+                    parent, using, update_fields, force_insert, updated_parents
+                )
+                updated = yield from self._save_table_plan(
+                    False,
+                    parent,
+                    parent_inserted or issubclass(parent, force_insert),
+                    False,
+                    using,
+                    update_fields,
+                )
+                if not updated:
+                    inserted = True
+                updated_parents[parent] = updated
+            elif not parent_updated:
+                inserted = True
+            if field:
+                setattr(self, field.attname, self._get_pk_val(parent._meta))
+                # The cached parent object (if any) is stale now; it is rebuilt on access.
+                if field.is_cached(self):
+                    field.delete_cached_value(self)
+        return inserted
 
     def _save_table_plan(
         self,
@@ -1136,6 +1292,30 @@ class Model(AltersData, metaclass=ModelBase):
             errors.extend(field.check(**kwargs))
         for field in cls._meta.local_many_to_many:
             errors.extend(field.check(from_model=cls, **kwargs))
+        errors.extend(cls._check_parent_field_clashes())
+        return errors
+
+    @classmethod
+    def _check_parent_field_clashes(cls) -> list[Any]:
+        # Class creation refuses clashes with a direct parent's fields; this finds the rest.
+        from fastjango.core import checks
+
+        used: dict[str, Any] = {}
+        for parent in cls._meta.get_parent_list():
+            for field in parent._meta.get_fields():
+                used.setdefault(field.name, field)
+        errors: list[Any] = []
+        for field in cls._meta.local_fields:
+            clash = used.get(field.name) or used.get(field.attname)
+            if clash is not None:
+                errors.append(
+                    checks.Error(
+                        f"The field '{field.name}' clashes with the field '{clash.name}' from "
+                        f"model '{clash.model._meta}'.",
+                        obj=field,
+                        id="models.E006",
+                    )
+                )
         return errors
 
 

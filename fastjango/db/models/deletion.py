@@ -138,6 +138,7 @@ class _Pending:
     __slots__ = (
         "collect_related",
         "fail_on_restricted",
+        "keep_parents",
         "nullable",
         "objs",
         "reverse_dependency",
@@ -152,7 +153,9 @@ class _Pending:
         collect_related: bool,
         reverse_dependency: bool,
         fail_on_restricted: bool,
+        keep_parents: bool = False,
     ) -> None:
+        self.keep_parents = keep_parents
         self.objs = objs
         self.source = source
         self.nullable = nullable
@@ -300,7 +303,13 @@ class Collector:
             self._fail_on_restricted = True
         self._pending.append(
             _Pending(
-                objs, source, nullable, collect_related, reverse_dependency, fail_on_restricted
+                objs,
+                source,
+                nullable,
+                collect_related,
+                reverse_dependency,
+                fail_on_restricted,
+                keep_parents,
             )
         )
 
@@ -315,12 +324,31 @@ class Collector:
             if hasattr(objs, "_fetch_all") and objs._result_cache is None:
                 yield plans.Fetch(objs)
             new_objs = self.add(objs, pending.source, pending.nullable, pending.reverse_dependency)
-            if not new_objs or not pending.collect_related:
+            if not new_objs:
                 continue
             model = new_objs[0].__class__
+            if not pending.keep_parents:
+                # Multi-table parents' rows go too (after the child's); their relations are
+                # the child's own (get_fields() lists them), so they aren't followed again.
+                for ptr in model._meta.concrete_model._meta.parents.values():
+                    if ptr:
+                        self.collect(
+                            [getattr(obj, ptr.name) for obj in new_objs],
+                            source=model,
+                            source_attr=ptr.remote_field.related_name,
+                            collect_related=False,
+                            reverse_dependency=True,
+                            fail_on_restricted=False,
+                        )
+            if not pending.collect_related:
+                continue
+            parents = set(model._meta.get_parent_list()) if pending.keep_parents else set()
             model_fast_deletes: defaultdict[Any, list[Any]] = defaultdict(list)
             level_protected: defaultdict[str, list[Any]] = defaultdict(list)
             for related in get_candidate_relations_to_delete(model._meta):
+                if related.model in parents:
+                    # keep_parents: the parents' rows stay, and so do their relations.
+                    continue
                 field = related.field
                 on_delete = field.remote_field.on_delete
                 if on_delete is DO_NOTHING:

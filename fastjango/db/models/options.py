@@ -98,6 +98,7 @@ class Options:
         "_init_related_fields",
         "_init_from_attnames",
         "_has_db_defaults",
+        "all_parents",
     }
     REVERSE_PROPERTIES = {"related_objects", "fields_map", "_relation_tree"}
 
@@ -142,7 +143,10 @@ class Options:
         self.proxy_for_model: Any = None
         self.concrete_model: Any = None
         self.swappable: str | None = None
+        #: concrete parent model -> the OneToOneField linking to it (None for a proxy's)
         self.parents: dict[Any, Any] = {}
+        #: the models that have this one as a multi-table parent
+        self._mti_children: list[Any] = []
         self.auto_created: Any = False
         self.related_fkey_lookups: list[Any] = []
         self.apps = self.default_apps or apps
@@ -249,6 +253,14 @@ class Options:
                 f"{self.label}: Meta.order_with_respect_to isn't supported by FastJango yet; "
                 "order by an explicit field instead."
             )
+        if self.pk is None and self.parents:
+            # The first parent link is the primary key, rather than adding yet another field.
+            field = next(iter(self.parents.values()))
+            already_created = [f for f in self.local_fields if f.name == field.name]
+            if already_created:
+                field = already_created[0]
+            field.primary_key = True
+            self.setup_pk(field)
         if self.pk is None:
             pk_class = self._get_default_pk_class()
             auto = pk_class(verbose_name="ID", primary_key=True, auto_created=True)
@@ -387,8 +399,10 @@ class Options:
         if not base_manager_name:
             for parent in self.model.mro()[1:]:
                 if hasattr(parent, "_meta"):
-                    base_manager_name = parent._base_manager.name
-                break
+                    # A parent's automatic base manager isn't one of ours by name.
+                    if parent._base_manager.name != "_base_manager":
+                        base_manager_name = parent._base_manager.name
+                    break
         if base_manager_name:
             try:
                 return self.managers_map[base_manager_name]
@@ -519,28 +533,85 @@ class Options:
                 f"{self.object_name} has no field named '{field_name}'"
             ) from None
 
-    # Multi-table inheritance is refused when the class is built, so a model never has
-    # concrete parents: these keep Django's API for code that asks.
+    # -- multi-table inheritance ----------------------------------------------------------
+
+    @cached_property
+    def all_parents(self) -> tuple[Any, ...]:
+        """Return every concrete ancestor (and a proxy's model), closest first, once each."""
+        result: dict[Any, None] = dict.fromkeys(self.parents)
+        for parent in self.parents:
+            result.update(dict.fromkeys(parent._meta.all_parents))
+        return tuple(result)
 
     def get_base_chain(self, model: Any) -> list[Any]:
-        """Return the parents up to ``model`` (empty: no multi-table inheritance)."""
+        """Return the parents leading to ``model``, closest first (empty if not an ancestor)."""
+        if not self.parents:
+            return []
+        if model in self.parents:
+            return [model]
+        for parent in self.parents:
+            chain = parent._meta.get_base_chain(model)
+            if chain:
+                return [parent, *chain]
         return []
 
     def get_parent_list(self) -> list[Any]:
-        """Return every concrete ancestor model (empty: no multi-table inheritance)."""
-        return []
+        """Return every ancestor model, closest first (Django's MRO-like order)."""
+        return list(self.all_parents)
 
     def get_ancestor_link(self, ancestor: Any) -> Any:
-        """Return the field that links to ``ancestor`` (None: no multi-table inheritance)."""
+        """Return the field of this model that leads to ``ancestor`` (None if it doesn't)."""
+        if ancestor in self.parents:
+            return self.parents[ancestor]
+        for parent in self.parents:
+            parent_link = parent._meta.get_ancestor_link(ancestor)
+            if parent_link:
+                # From a proxy, the chain starts at its concrete model's link.
+                return self.parents[parent] or parent_link
         return None
 
     def get_path_to_parent(self, parent: Any) -> list[Any]:
-        """Return the path to a parent model (empty: no multi-table inheritance)."""
-        return []
+        """Return the ``PathInfo`` hops (parent links) from this model up to ``parent``."""
+        from fastjango.db.models.query_utils import PathInfo
+
+        if self.model is parent:
+            return []
+        proxied_model = self.concrete_model
+        path: list[Any] = []
+        opts = self
+        for int_model in self.get_base_chain(parent):
+            if int_model is proxied_model:
+                opts = int_model._meta
+                continue
+            final_field = opts.parents[int_model]
+            targets = (final_field.remote_field.get_related_field(),)
+            opts = int_model._meta
+            path.append(
+                PathInfo(
+                    from_opts=final_field.model._meta,
+                    to_opts=opts,
+                    target_fields=targets,
+                    join_field=final_field,
+                    m2m=False,
+                    direct=True,
+                    filtered_relation=None,
+                )
+            )
+        return path
 
     def get_path_from_parent(self, parent: Any) -> list[Any]:
-        """Return the path from a parent model (empty: no multi-table inheritance)."""
-        return []
+        """Return the ``PathInfo`` hops from ``parent`` down to this model."""
+        if self.model is parent:
+            return []
+        model = self.concrete_model
+        chain = model._meta.get_base_chain(parent)
+        chain.reverse()
+        chain.append(model)
+        path: list[Any] = []
+        for ancestor, child in zip(chain, chain[1:], strict=False):
+            link = child._meta.get_ancestor_link(ancestor)
+            path.extend(link.reverse_path_infos)
+        return path
 
     def _expire_cache(self, forward: bool = True, reverse: bool = True) -> None:
         if forward:
@@ -550,6 +621,9 @@ class Options:
             for cache_key in self.REVERSE_PROPERTIES:
                 self.__dict__.pop(cache_key, None)
         self._get_fields_cache = {}
+        # A multi-table child lists its parents' fields and relations as its own.
+        for child in self._mti_children:
+            child._meta._expire_cache(forward, reverse)
 
     def get_fields(
         self, include_parents: bool = True, include_hidden: bool = False
@@ -572,23 +646,38 @@ class Options:
             return self._get_fields_cache[cache_key]  # type: ignore[no-any-return]
         except KeyError:
             pass
-        fields: list[Any] = []
-        if reverse and not self.proxy:
-            for rel in self._related_objects:
-                if include_hidden or not rel.hidden:
-                    fields.append(rel)
-            if self.proxy_for_model is None and self.concrete_model is not self.model:
-                pass
-        if forward:
-            fields += self.local_fields
-            fields += self.local_many_to_many
-            fields += self.private_fields
         if self.proxy and self.concrete_model is not None and self.concrete_model is not self.model:
             fields = list(
                 self.concrete_model._meta._get_fields(
                     forward, reverse, include_parents, include_hidden
                 )
             )
+        else:
+            topmost_call = seen_models is None
+            if topmost_call:
+                seen_models = set()
+            seen_models.add(self.model)
+            fields = []
+            if include_parents is True:
+                # Parents' fields first, as Django lists them; their parent links' reverse
+                # relations (``place.restaurant``) aren't the child's.
+                for parent in self.parents:
+                    if parent in seen_models:
+                        continue
+                    for obj in parent._meta._get_fields(
+                        forward, reverse, include_parents, include_hidden, seen_models
+                    ):
+                        if not getattr(obj, "parent_link", False) or obj.model == self.model:
+                            fields.append(obj)
+            if reverse:
+                for rel in self._related_objects:
+                    if include_hidden or not rel.hidden:
+                        fields.append(rel)
+            if forward:
+                fields += self.local_fields
+                fields += self.local_many_to_many
+                if topmost_call:
+                    fields += self.private_fields
         result = make_immutable_fields_list("get_fields()", fields)
         self._get_fields_cache[cache_key] = result
         return result

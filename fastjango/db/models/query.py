@@ -934,6 +934,11 @@ class QuerySet(AltersData, Generic[_T]):
 
         if batch_size is not None and batch_size <= 0:
             raise ValueError("Batch size must be a positive integer.")
+        # A parent with another concrete model means more than one table to insert into
+        # (a proxy of a multi-table child included).
+        for parent in self.model._meta.all_parents:
+            if parent._meta.concrete_model is not self.model._meta.concrete_model:
+                raise ValueError("Can't bulk create a multi-table inherited model")
         objs = list(objs)
         if not objs:
             return objs
@@ -1047,23 +1052,37 @@ class QuerySet(AltersData, Generic[_T]):
     ) -> plans.Plan[int]:
         from fastjango.db.models.sql.writes import update_statement
 
+        concrete = self.model._meta.concrete_model
+        # A multi-table child's fields live in several tables: one UPDATE per table, the
+        # child's first; the rows counted are the first table's, as Django counts them.
+        by_model: dict[Any, list[Any]] = {}
+        for field in fields:
+            by_model.setdefault(field.model._meta.concrete_model, []).append(field)
+        models = sorted(by_model, key=lambda model: model is not concrete)
         rows = 0
         for batch in batches:
-            values = []
-            for field in fields:
-                whens = []
-                for obj in batch:
-                    attr = getattr(obj, field.attname)
-                    if not hasattr(attr, "resolve_expression"):
-                        attr = Value(attr, output_field=field)
-                    whens.append(When(pk=obj.pk, then=attr))
-                values.append((field, None, Case(*whens, output_field=field)))
-            qs = self.filter(pk__in=[obj.pk for obj in batch])
-            statement = update_statement(qs, values)
-            if statement is None:
-                continue
-            result = yield plans.Execute(self.db, statement)
-            rows += result.rowcount
+            for index, model in enumerate(models):
+                meta = model._meta
+                values = []
+                for field in by_model[model]:
+                    whens = []
+                    for obj in batch:
+                        attr = getattr(obj, field.attname)
+                        if not hasattr(attr, "resolve_expression"):
+                            attr = Value(attr, output_field=field)
+                        whens.append(When(pk=obj._get_pk_val(meta), then=attr))
+                    values.append((field, None, Case(*whens, output_field=field)))
+                pks = [obj._get_pk_val(meta) for obj in batch]
+                if model is concrete:
+                    qs = self.filter(pk__in=pks)
+                else:
+                    qs = model._base_manager.using(self.db).filter(pk__in=pks)
+                statement = update_statement(qs, values)
+                if statement is None:
+                    continue
+                result = yield plans.Execute(self.db, statement)
+                if index == 0:
+                    rows += result.rowcount
         return rows
 
     def bulk_update(
@@ -1160,12 +1179,58 @@ class QuerySet(AltersData, Generic[_T]):
         query.query.clear_ordering(force=True)
         return update_statement(query, values)
 
+    def _inherited_update_plan(
+        self, by_model: dict[Any, list[tuple[Any, Any, Any]]]
+    ) -> plans.Plan[int]:
+        """Update a multi-table child: the keys of the matching rows, then one UPDATE a table."""
+        from fastjango.db.models.sql.writes import update_statement
+
+        concrete = self.model._meta.concrete_model
+        # The child's rows first, as Django runs them; each parent's keys are read up front.
+        models = sorted(by_model, key=lambda model: model is not concrete)
+        keys = self._chain()
+        keys.query.clear_ordering(force=True)
+        keys.query.select_related = False
+        rows = yield plans.Fetch(keys.values_list(*(model._meta.pk.name for model in models)))
+        count: int | None = None
+        for index, model in enumerate(models):
+            pks = list({row[index] for row in rows})
+            changed = 0
+            for start in range(0, len(pks), 500):
+                qs = model._base_manager.using(self.db).filter(pk__in=pks[start : start + 500])
+                statement = update_statement(qs, by_model[model])
+                if statement is not None:
+                    result = yield plans.Execute(self.db, statement)
+                    changed += result.rowcount
+            if count is None:
+                count = changed
+        return count or 0
+
+    def _atomic_update_plan(self, kwargs: dict[str, Any]) -> plans.Plan[int]:
+        # Bad arguments raise before the transaction starts (it would be marked for rollback).
+        self._not_support_combined_queries("update")
+        if self.query.is_sliced:
+            raise TypeError("Cannot update a query once a slice has been taken.")
+        self._for_write = True
+        concrete = self.model._meta.concrete_model
+        by_model: dict[Any, list[tuple[Any, Any, Any]]] = {}
+        for value in self._update_values(kwargs):
+            by_model.setdefault(value[1] or concrete, []).append(value)
+        count: int = yield plans.Atomic(
+            self.db, self._inherited_update_plan(by_model), savepoint=False
+        )
+        return count
+
     def update(self, **kwargs: Any) -> int:
         """Set fields on every matching row in one UPDATE; return the number of rows.
 
-        No ``save()``, no signals; ``F()`` expressions work.
+        No ``save()``, no signals; ``F()`` expressions work. A multi-table child
+        gets one UPDATE per table whose fields change, as in Django.
         """
         _sync_guard("QuerySet.update()", "'await qs.aupdate()'")
+        if self.model._meta.concrete_model._meta.parents:
+            self._result_cache = None
+            return plans.run_sync(self._atomic_update_plan(kwargs))
         statement = self._update_statement(kwargs)
         self._result_cache = None
         if statement is None:
@@ -1177,6 +1242,9 @@ class QuerySet(AltersData, Generic[_T]):
 
     async def aupdate(self, **kwargs: Any) -> int:
         """Async twin of ``update()``."""
+        if self.model._meta.concrete_model._meta.parents:
+            self._result_cache = None
+            return await plans.run_async(self._atomic_update_plan(kwargs))
         statement = self._update_statement(kwargs)
         self._result_cache = None
         if statement is None:

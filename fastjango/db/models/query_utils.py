@@ -355,6 +355,12 @@ class DeferredAttribute:
 def load_deferred(instance: Model, field: Field[Any, Any]) -> None:
     """Fetch ``field`` of ``instance`` (it was deferred); raise in async code."""
     attname = field.attname
+    if field.primary_key and instance._meta.all_parents:
+        # A multi-table parent's key equals the link to it, which is loaded.
+        link = instance._meta.get_ancestor_link(field.model)
+        if link is not None and link is not field and link.attname in instance.__dict__:
+            instance.__dict__[attname] = getattr(instance, link.attname)
+            return
     if _in_event_loop():
         raise SynchronousOnlyOperation(
             f"The field '{type(instance).__name__}.{field.name}' was deferred and loading it "

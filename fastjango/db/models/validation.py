@@ -17,22 +17,25 @@ __all__ = [
 
 def get_unique_checks(instance: Any, exclude: set[str]) -> tuple[list[Any], list[Any]]:
     """Return the unique checks (model, field names) and unique_for_date checks to run."""
-    opts = instance._meta
+    # A multi-table child checks its parents' unique fields too, each in its parent's rows.
+    with_class = [instance.__class__, *instance._meta.all_parents]
     unique_checks: list[tuple[Any, tuple[str, ...]]] = []
-    for check in opts.unique_together:
-        if not any(name in exclude for name in check):
-            unique_checks.append((instance.__class__, tuple(check)))
     date_checks: list[tuple[Any, str, str, str]] = []
-    for field in opts.local_fields:
-        name = field.name
-        if name in exclude:
-            continue
-        if field.unique:
-            unique_checks.append((instance.__class__, (name,)))
-        for kind in ("date", "year", "month"):
-            other = getattr(field, f"unique_for_{kind}", None)
-            if other and other not in exclude:
-                date_checks.append((instance.__class__, kind, name, other))
+    for model_class in with_class:
+        for check in model_class._meta.unique_together:
+            if not any(name in exclude for name in check):
+                unique_checks.append((model_class, tuple(check)))
+    for model_class in with_class:
+        for field in model_class._meta.local_fields:
+            name = field.name
+            if name in exclude:
+                continue
+            if field.unique:
+                unique_checks.append((model_class, (name,)))
+            for kind in ("date", "year", "month"):
+                other = getattr(field, f"unique_for_{kind}", None)
+                if other and other not in exclude:
+                    date_checks.append((model_class, kind, name, other))
     return unique_checks, date_checks
 
 
@@ -139,9 +142,15 @@ def constraint_errors(instance: Any, exclude: set[str]) -> dict[str, list[Any]]:
 
     using = router.db_for_write(instance.__class__, instance=instance)
     errors: dict[str, list[Any]] = {}
-    for constraint in instance._meta.constraints:
+    checks = [(instance.__class__, instance._meta.constraints)]
+    checks += [(parent, parent._meta.constraints) for parent in instance._meta.all_parents]
+    for model_class, constraint in (
+        (model_class, constraint)
+        for model_class, constraints in checks
+        for constraint in constraints
+    ):
         try:
-            constraint.validate(instance.__class__, instance, exclude=exclude, using=using)
+            constraint.validate(model_class, instance, exclude=exclude, using=using)
         except ValidationError as e:
             fields: tuple[str, ...] = tuple(getattr(constraint, "fields", ()))
             if getattr(e, "code", None) == "unique" and len(fields) == 1:

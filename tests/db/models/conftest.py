@@ -22,6 +22,7 @@ from tests.db.conftest import _TestDatabases
 from tests.db.models import (  # noqa: F401 - the models must exist before the tables
     models_aggregation,
     models_fields,
+    models_inheritance,
     models_queries,
     models_relations,
     models_schema,

@@ -70,16 +70,6 @@ def test_abstract_inheritance() -> None:
         Common()
 
 
-def test_multi_table_inheritance_is_refused() -> None:
-    with pytest.raises(TypeError, match="multi-table inheritance isn't supported"):
-
-        class Child(Blog):
-            extra = models.IntegerField()
-
-            class Meta:
-                app_label = "queries"
-
-
 def test_model_needs_app_label() -> None:
     with pytest.raises(RuntimeError, match="doesn't declare an explicit app_label"):
 

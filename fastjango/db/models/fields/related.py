@@ -521,6 +521,9 @@ class ForeignKey(RelatedField[_ST, _GT]):
     # -- values ---------------------------------------------------------------------------
 
     def validate(self, value: Any, model_instance: Any) -> None:
+        if self.remote_field.parent_link:
+            # Set by save() from the parent's row: nothing to check before.
+            return
         super().validate(value, model_instance)
         if value is None:
             return

@@ -146,6 +146,10 @@ class ForwardManyToOneDescriptor:
             if instance is not None:
                 remote_field.set_cached_value(rel_obj, instance)
 
+    def _object_from_instance(self, instance: Any) -> Any:
+        """Return the related object built without a query, or None (a query is needed)."""
+        return None
+
     def get_object(self, instance: Any) -> Any:
         """Load the related object (sync)."""
         qs = self.get_queryset(instance=instance)
@@ -160,8 +164,10 @@ class ForwardManyToOneDescriptor:
             has_value = getattr(instance, self.field.attname) is not None
             rel_obj = None
             if has_value:
-                _lazy_load_guard(instance, self.field.name)
-                rel_obj = self.get_object(instance)
+                rel_obj = self._object_from_instance(instance)
+                if rel_obj is None:
+                    _lazy_load_guard(instance, self.field.name)
+                    rel_obj = self.get_object(instance)
                 remote_field = self.field.remote_field
                 if not remote_field.multiple:
                     remote_field.set_cached_value(rel_obj, instance)
@@ -209,6 +215,32 @@ class ForwardManyToOneDescriptor:
 
 class ForwardOneToOneDescriptor(ForwardManyToOneDescriptor):
     """``restaurant.place``: the related object of a one-to-one field."""
+
+    def _object_from_instance(self, instance: Any) -> Any:
+        if not self.field.remote_field.parent_link:
+            return None
+        # A parent link's object is made of fields the instance already holds (unless some
+        # were deferred: then one query loads them all).
+        rel_model = self.field.remote_field.model
+        attnames = [field.attname for field in rel_model._meta.concrete_fields]
+        data = instance.__dict__
+        if not all(attname in data for attname in attnames):
+            return None
+        obj = rel_model(**{attname: data[attname] for attname in attnames})
+        obj._state.adding = instance._state.adding
+        obj._state.db = instance._state.db
+        return obj
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        super().__set__(instance, value)
+        # Setting the parent of a child whose key is the link sets the inherited keys too.
+        if self.field.primary_key and self.field.remote_field.parent_link:
+            for field in instance._meta.concrete_fields:
+                if field.primary_key and field.remote_field:
+                    pk_name = field.remote_field.model._meta.pk.attname
+                    setattr(
+                        instance, pk_name, getattr(value, pk_name) if value is not None else None
+                    )
 
 
 class ReverseOneToOneDescriptor:

@@ -338,11 +338,28 @@ class SQLCompiler:
 
     def get_default_columns(self, model: Any, alias: str, loaded: set[str] | None) -> list[Col]:
         """Return the column references of ``model``'s concrete fields (minus deferred)."""
+        opts = model._meta
+        if opts.concrete_model._meta.parents:
+            return self._inherited_columns(opts, alias, loaded)
         columns = []
-        for field in model._meta.concrete_fields:
+        for field in opts.concrete_fields:
             if loaded is not None and field.attname not in loaded:
                 continue
             columns.append(Col(alias, field))
+        return columns
+
+    def _inherited_columns(self, opts: Any, alias: str, loaded: set[str] | None) -> list[Col]:
+        # Multi-table inheritance: each parent's fields are read from its joined table.
+        seen: dict[Any, str] = {}
+        columns = []
+        for field in opts.concrete_fields:
+            if loaded is not None and field.attname not in loaded:
+                continue
+            owner = field.model._meta.concrete_model
+            if owner is opts.model or owner is opts.concrete_model:
+                columns.append(Col(alias, field))
+            else:
+                columns.append(Col(self.query.join_parent_model(opts, owner, alias, seen), field))
         return columns
 
     def _setup_model_select(self, select: list[tuple[Any, str | None]]) -> None:

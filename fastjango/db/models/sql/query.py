@@ -526,6 +526,17 @@ class Query(BaseExpression):
                     f"Field {name!r} does not generate an automatic reverse relation and "
                     "therefore cannot be used for reverse querying."
                 )
+            if opts is not None and opts.all_parents and filtered_relation is None:
+                # A field of a multi-table parent: join up to the parent's table first.
+                owner = getattr(field, "model", None)
+                if owner is not None and hasattr(owner, "_meta"):
+                    owner = owner._meta.concrete_model
+                    if owner is not opts.model:
+                        path_to_parent = opts.get_path_to_parent(owner)
+                        if path_to_parent:
+                            path.extend(path_to_parent)
+                            cur_names_with_path[1].extend(path_to_parent)
+                            opts = path_to_parent[-1].to_opts
             if hasattr(field, "path_infos"):
                 if filtered_relation is not None:
                     pathinfos = field.get_path_info(filtered_relation)
@@ -633,6 +644,26 @@ class Query(BaseExpression):
             if filtered_relation:
                 filtered_relation.path = joins[:]
         return JoinInfo(final_field, targets, opts, joins, path, final_transformer)
+
+    def join_parent_model(self, opts: Options, model: Any, alias: str, seen: dict[Any, str]) -> str:
+        """Join the tables from ``opts``'s model up to its ancestor ``model``; return its alias.
+
+        ``seen`` maps the ancestors already joined to their aliases.
+        """
+        if model in seen:
+            return seen[model]
+        curr_opts = opts
+        for int_model in opts.get_base_chain(model):
+            # An ancestor joined already is found again by setup_joins() (joins are reused).
+            if not curr_opts.parents[int_model]:
+                # A proxy's parent: the same table.
+                curr_opts = int_model._meta
+                continue
+            link_field = curr_opts.get_ancestor_link(int_model)
+            join_info = self.setup_joins([link_field.name], curr_opts, alias)
+            curr_opts = int_model._meta
+            alias = seen[int_model] = join_info.joins[-1]
+        return alias
 
     @staticmethod
     def is_nullable_join(path: PathInfo) -> bool:
