@@ -10,6 +10,7 @@ under test, so ``Model.objects`` needs no ``using()``.
 from __future__ import annotations
 
 import contextvars
+import datetime
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -107,3 +108,38 @@ async def ausing(orm_alias: str) -> AsyncIterator[str]:
             transaction.set_rollback(True, using=alias)
     finally:
         CURRENT_ALIAS.reset(token)
+
+
+@pytest.fixture
+def empty_statement_cache() -> Iterator[None]:
+    """Start and end the test with no compiled statement kept."""
+    from fastjango.db.models.sql import statement_cache
+
+    statement_cache.clear()
+    yield
+    statement_cache.clear()
+
+
+@pytest.fixture
+def blog_entries(using: str) -> list[Any]:
+    """Blogs one, two, three with 1, 2, 3 entries rated 0..; Ann and Bob write them."""
+    from tests.db.models.models_queries import Author, Blog, Entry
+
+    result = []
+    for index, name in enumerate(["one", "two", "three"]):
+        blog = Blog.objects.create(name=name, tagline="")
+        result.append(blog)
+        for rating in range(index + 1):
+            Entry.objects.create(
+                blog=blog,
+                headline=f"{name}-{rating}",
+                body_text="",
+                pub_date=datetime.date(2020, 1, rating + 1),
+                rating=rating,
+            )
+    ann = Author.objects.create(name="Ann", email="")
+    bob = Author.objects.create(name="Bob", email="")
+    for entry in Entry.objects.all():
+        entry.authors.add(ann if entry.rating % 2 == 0 else bob)
+    Entry.objects.get(headline="three-2").authors.add(bob)
+    return result

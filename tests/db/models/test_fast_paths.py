@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime
 import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,23 +19,14 @@ from sqlalchemy import event
 from fastjango.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from fastjango.db.models.base import DEFERRED
 from fastjango.db.models.signals import post_init, pre_init
-from fastjango.db.models.sql import statement_cache
 from fastjango.test.utils import CaptureQueriesContext
 from tests.db.models.models_fields import Recorded, Tagged
 from tests.db.models.models_queries import Blog, Entry
 
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    statement_cache.clear()
-    yield
-    statement_cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_statement_cache")
 
 
-@pytest.fixture
-def direct_calls(using: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the SQL of each statement that runs on the driver's cursor."""
-    wrapper = connections[using]
+def _record_direct(wrapper: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     original = wrapper.execute_direct
 
@@ -46,6 +36,12 @@ def direct_calls(using: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(wrapper, "execute_direct", spy)
     return calls
+
+
+@pytest.fixture
+def direct_calls(using: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the SQL of each statement that runs on the driver's cursor."""
+    return _record_direct(connections[using], monkeypatch)
 
 
 def test_cached_select_runs_on_the_driver_with_each_value(
@@ -227,15 +223,7 @@ def test_outside_atomic_pooled_connections(orm_alias: str, monkeypatch: pytest.M
     from tests.db.models.conftest import CURRENT_ALIAS
 
     token = CURRENT_ALIAS.set(orm_alias)
-    wrapper = connections[orm_alias]
-    calls: list[str] = []
-    original = wrapper.execute_direct
-
-    def spy(direct: Any, params: Any, read: Any) -> Any:
-        calls.append(direct.sql)
-        return original(direct, params, read)
-
-    monkeypatch.setattr(wrapper, "execute_direct", spy)
+    calls = _record_direct(connections[orm_alias], monkeypatch)
     try:
         made = [Blog.objects.create(name=f"kept {n}", tagline="") for n in range(2)]
         Blog.objects.bulk_create([Blog(name="kept bulk", tagline="")])

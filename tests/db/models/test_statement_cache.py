@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,14 +16,7 @@ from fastjango.utils import timezone
 from tests.db.models.models_fields import Everything
 from tests.db.models.models_queries import Blog, Entry
 
-pytestmark = pytest.mark.usefixtures("using")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    statement_cache.clear()
-    yield
-    statement_cache.clear()
+pytestmark = pytest.mark.usefixtures("using", "empty_statement_cache")
 
 
 @pytest.fixture
