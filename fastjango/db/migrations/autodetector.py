@@ -11,7 +11,7 @@ added, splits the operations per app and works out the cross-app
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,13 @@ def _render_fill_column(autogen_context: AutogenContext, operation: FillColumnOp
 @renderers.dispatch_for(ops.RenameTableOp)
 def _render_rename_table(autogen_context: AutogenContext, operation: ops.RenameTableOp) -> str:
     return f"op.rename_table({operation.table_name!r}, {operation.new_table_name!r})"
+
+
+def _order_column_value(table_name: str, column: sa.Column[Any], addition: bool) -> Any:
+    """Return 0 for an ``_order`` column (order_with_respect_to) added back; else nothing."""
+    if addition and column.name == "_order" and isinstance(column.type, sa.Integer):
+        return 0
+    return NOT_PROVIDED
 
 
 @dataclass
@@ -629,8 +636,24 @@ class MigrationAutodetector:
 
     def _fill_not_null(self, entry: AppChanges) -> None:
         namer = Namer(entry.app_label, self.project)
+
+        def upgrade_value(table_name: str, column: sa.Column[Any], addition: bool) -> Any:
+            return self._default_for(namer, table_name, column, addition=addition)
+
+        entry.upgrade = self._filled(entry.upgrade, upgrade_value)
+        # Undoing the removal of order_with_respect_to adds ``_order`` back: its rows
+        # get 0, as Django's AlterOrderWithRespectTo gives them. Nothing else is asked
+        # about while writing a downgrade.
+        entry.downgrade = self._filled(entry.downgrade, _order_column_value)
+
+    def _filled(
+        self,
+        operations: list[ops.MigrateOperation],
+        value_for: Callable[[str, sa.Column[Any], bool], Any],
+    ) -> list[ops.MigrateOperation]:
+        """Return ``operations`` with existing rows given a value where a column turns NOT NULL."""
         result: list[ops.MigrateOperation] = []
-        for operation in entry.upgrade:
+        for operation in operations:
             if not isinstance(operation, ops.ModifyTableOps):
                 result.append(operation)
                 continue
@@ -645,7 +668,7 @@ class MigrationAutodetector:
                     and inner.column.server_default is None
                     and not inner.column.primary_key
                 ):
-                    value = self._default_for(namer, table_name, inner.column, addition=True)
+                    value = value_for(table_name, inner.column, True)
                     if value is not NOT_PROVIDED:
                         column = inner.column._copy()
                         column.nullable = True
@@ -664,14 +687,14 @@ class MigrationAutodetector:
                 elif isinstance(inner, ops.AlterColumnOp) and inner.modify_nullable is False:
                     column_obj = self._column(table_name, inner.column_name)
                     if column_obj is not None and column_obj.server_default is None:
-                        value = self._default_for(namer, table_name, column_obj, addition=False)
+                        value = value_for(table_name, column_obj, False)
                         if value is not NOT_PROVIDED:
                             before.append(FillColumnOp(table_name, inner.column_name, value))
                 inner_ops.append(inner)
             result.extend(before)
             result.append(ops.ModifyTableOps(table_name, inner_ops, schema=operation.schema))
             result.extend(after)
-        entry.upgrade = result
+        return result
 
     def _column(self, table_name: str, column_name: str) -> sa.Column[Any] | None:
         table = self.project.tables.get(table_name)

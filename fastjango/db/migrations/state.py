@@ -123,12 +123,18 @@ _NO_DEFAULT = object()
 def field_default(project: ProjectTables, table: sa.Table, column: sa.Column[Any]) -> Any:
     """Return the Python default a new column's existing rows get, or ``NO_DEFAULT``.
 
-    The model field's ``default`` wins; a plain table's ``Column(default=...)``
+    The model field's ``default`` wins (``_order`` of ``order_with_respect_to``
+    starts at 0); a plain table's ``Column(default=...)``
     (a scalar, or a callable taking no argument) is used otherwise. A callable
     is returned as it is: the migration calls it when it runs.
     """
     model_field = project.field_for_column(table.name, column.name)
     if model_field is not None:
+        from fastjango.db.models.fields.proxy import OrderWrt
+
+        if isinstance(model_field, OrderWrt):
+            # Rows that exist when order_with_respect_to is set all start at 0, as in Django.
+            return 0
         has_default = getattr(model_field, "has_default", None)
         if callable(has_default) and has_default():
             return model_field.default

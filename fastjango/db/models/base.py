@@ -250,6 +250,8 @@ class ModelBase(type):
         model: Any = cls
         opts: Options = model._meta
         opts._prepare(model)
+        if opts.order_with_respect_to:
+            _add_order_methods(model, opts)
         if cls.__doc__ is None:
             cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in opts.fields)})"
         overrides = getattr(settings, "ABSOLUTE_URL_OVERRIDES", {}) or {}
@@ -336,6 +338,21 @@ def _add_parent_link(
     new_class._meta._expire_cache()
     if field is not None:
         base._meta._mti_children.append(new_class)
+
+
+def _add_order_methods(model: Any, opts: Options) -> None:
+    """Give an ``order_with_respect_to`` model (and the related model) Django's methods."""
+    from functools import partialmethod
+
+    from fastjango.db.models.fields.related import lazy_related_operation
+    from fastjango.db.models.order_with_respect_to import make_foreign_order_accessors
+
+    model.get_next_in_order = partialmethod(model._get_next_or_previous_in_order, is_next=True)
+    model.get_previous_in_order = partialmethod(model._get_next_or_previous_in_order, is_next=False)
+    wrt = opts.order_with_respect_to
+    if wrt.remote_field:
+        # The related model may not exist yet: its methods are added once it does.
+        lazy_related_operation(make_foreign_order_accessors, model, wrt.remote_field.model)
 
 
 def _containing_app_config(module: str) -> Any:
@@ -1107,6 +1124,10 @@ class Model(AltersData, metaclass=ModelBase):
                 for attname in meta._generated_attnames:
                     self.__dict__.pop(attname, None)
         if not updated:
+            if meta.order_with_respect_to:
+                from fastjango.db.models.order_with_respect_to import next_order_plan
+
+                self.__dict__["_order"] = yield from next_order_plan(cls, self, using)
             fields = meta._insert_fields
             if not pk_set:
                 fields = meta._insert_fields_without_auto
@@ -1183,6 +1204,11 @@ class Model(AltersData, metaclass=ModelBase):
             raise self.DoesNotExist(
                 f"{self.__class__._meta.object_name} matching query does not exist."
             ) from None
+
+    def _get_next_or_previous_in_order(self, is_next: bool) -> Any:
+        from fastjango.db.models.order_with_respect_to import next_or_previous_in_order
+
+        return next_or_previous_in_order(self, is_next)
 
     # -- validation -----------------------------------------------------------------
 
@@ -1287,7 +1313,17 @@ class Model(AltersData, metaclass=ModelBase):
     @classmethod
     def check(cls, **kwargs: Any) -> list[Any]:
         """Return the system check messages of this model's fields."""
+        from fastjango.core import checks
+
         errors: list[Any] = []
+        if cls._meta._ordering_clash:
+            errors.append(
+                checks.Error(
+                    "'ordering' and 'order_with_respect_to' cannot be used together.",
+                    obj=cls,
+                    id="models.E021",
+                )
+            )
         for field in cls._meta.local_fields:
             errors.extend(field.check(**kwargs))
         for field in cls._meta.local_many_to_many:

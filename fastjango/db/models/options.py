@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fastjango.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -119,7 +119,7 @@ class Options:
         self.verbose_name_plural: Any = None
         self.db_table = ""
         self.db_table_comment = ""
-        self.ordering: list[Any] = []
+        self.ordering: Sequence[Any] = []
         self._ordering_clash = False
         self.indexes: list[Any] = []
         self.constraints: list[Any] = []
@@ -249,10 +249,23 @@ class Options:
     def _prepare(self, model: type[Model]) -> None:
         """Finish the options once every field is attached (add the implicit ``id``)."""
         if self.order_with_respect_to:
-            raise ImproperlyConfigured(
-                f"{self.label}: Meta.order_with_respect_to isn't supported by FastJango yet; "
-                "order by an explicit field instead."
-            )
+            from fastjango.db.models.fields.proxy import OrderWrt
+
+            # The app registry may not be ready: look the field up among the local ones.
+            query = self.order_with_respect_to
+            try:
+                self.order_with_respect_to = next(
+                    f for f in self._get_fields(reverse=False) if query in (f.name, f.attname)
+                )
+            except StopIteration:
+                raise FieldDoesNotExist(
+                    f"{self.object_name} has no field named '{query}'"
+                ) from None
+            self.ordering = ("_order",)
+            if not any(isinstance(f, OrderWrt) for f in self.local_fields):
+                model.add_to_class("_order", OrderWrt())
+        else:
+            self.order_with_respect_to = None
         if self.pk is None and self.parents:
             # The first parent link is the primary key, rather than adding yet another field.
             field = next(iter(self.parents.values()))

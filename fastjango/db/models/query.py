@@ -79,6 +79,15 @@ def _sync_guard(what: str, twin: str) -> None:
         )
 
 
+def _numbered_insert_plan(
+    model: Any, objs: list[Any], using: str, insert: plans.Plan[None]
+) -> plans.Plan[None]:
+    from fastjango.db.models.order_with_respect_to import fill_orders_plan
+
+    yield from fill_orders_plan(model, objs, using)
+    yield from insert
+
+
 class QuerySet(AltersData, Generic[_T]):
     """A lazy database lookup for a set of objects."""
 
@@ -968,11 +977,12 @@ class QuerySet(AltersData, Generic[_T]):
                     setattr(obj, pk_attname, value)
             if relations:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        yield plans.Atomic(
-            self.db,
-            bulk_insert_plan(self.model, objs, self.db, batch_size, on_conflict, update, unique),
-            savepoint=False,
+        insert = bulk_insert_plan(
+            self.model, objs, self.db, batch_size, on_conflict, update, unique
         )
+        if opts.order_with_respect_to:
+            insert = _numbered_insert_plan(self.model, objs, self.db, insert)
+        yield plans.Atomic(self.db, insert, savepoint=False)
         return objs
 
     def bulk_create(

@@ -162,3 +162,52 @@ class Target(models.Model):
 
     class Meta:
         app_label = "relations"
+
+
+# Meta.order_with_respect_to ----------------------------------------------------------------
+
+
+class Answer(models.Model):
+    """Declared before ``Question``: its ``get_answer_order()`` comes when Question does."""
+
+    text = models.CharField(max_length=200)
+    question = models.ForeignKey("Question", on_delete=models.CASCADE)
+
+    class Meta:
+        app_label = "relations"
+        order_with_respect_to = "question"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Question(models.Model):
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        app_label = "relations"
+
+
+class Post(models.Model):
+    """Ordered with respect to a foreign key to itself (a thread of replies)."""
+
+    title = models.CharField(max_length=200)
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, related_name="replies")
+
+    class Meta:
+        app_label = "relations"
+        order_with_respect_to = "parent"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chapter(models.Model):
+    """Ordered with respect to a model of another app."""
+
+    title = models.CharField(max_length=100)
+    blog = models.ForeignKey("queries.Blog", on_delete=models.CASCADE, related_name="chapters")
+
+    class Meta:
+        app_label = "relations"
+        order_with_respect_to = "blog_id"

@@ -47,14 +47,6 @@ def test_class_building_errors() -> None:
         abstract()
     with pytest.raises(ValueError, match="must specify a custom Manager, because it has a field"):
         define("HasObjects", {"objects": models.IntegerField()})
-    with pytest.raises(ImproperlyConfigured, match="order_with_respect_to isn't supported"):
-        define(
-            "Ordered",
-            {
-                "blog": models.ForeignKey(Blog, models.CASCADE),
-                "Meta": {"order_with_respect_to": "blog"},
-            },
-        )
     with pytest.raises(TypeError, match="Proxy model 'TwoBases' has more than one non-abstract"):
         define("TwoBases", {"Meta": {"proxy": True}}, (Blog, Author))
     long_name = define("X" * 70, {})
