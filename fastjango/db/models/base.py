@@ -470,22 +470,23 @@ def keyword_init(model: Any) -> Callable[[Any, dict[str, Any]], bool] | None:
             computed.append(f"    if {name!r} not in kw:\n        values[{name!r}] = d{index}()")
         else:
             constants[name] = field.get_default()
+        # Every attname has a key: it keeps the fields' order in __dict__, and the
+        # dict's size tells a keyword that isn't an attname.
+        constants.setdefault(name, None)
         if hasattr(type(model.__dict__.get(name)), "__set__"):
             # A data descriptor (a foreign key's attname) must see the assignment.
             through_descriptor.append(name)
-        elif name not in constants:
-            constants[name] = None  # keeps the fields' order in __dict__
-    namespace["names"] = frozenset(f.attname for f in fields if not f.generated)
+    namespace["size"] = len(constants)
     lines = [
         "def fill(self, kw):",
-        "    if not kw.keys() <= names:",
-        "        return False",
         "    for value in kw.values():",
         "        if value is DEFERRED:",
         "            return False",
         "    values = constants.copy()",
-        "    values['_state'] = State()",
         "    values.update(kw)",
+        "    if len(values) != size:",
+        "        return False",
+        "    values['_state'] = State()",
         *computed,
     ]
     lines += [f"    {name} = values.pop({name!r}, None)" for name in through_descriptor]
@@ -541,14 +542,15 @@ class Model(AltersData, metaclass=ModelBase):
         opts = self._meta
         if opts.abstract:
             raise TypeError("Abstract models cannot be instantiated.")
-        if pre_init.has_listeners(cls):
+        # The receivers test first: has_listeners() is a call, per instance built.
+        if pre_init.receivers and pre_init.has_listeners(cls):
             pre_init.send(sender=cls, args=args, kwargs=kwargs)
         fill = opts._init_from_attnames
         if args or fill is None or not fill(self, kwargs):
             self._init_fields(args, kwargs)
         if opts._init_calls_super:
             super().__init__()
-        if post_init.has_listeners(cls):
+        if post_init.receivers and post_init.has_listeners(cls):
             post_init.send(sender=cls, instance=self)
 
     def _init_fields(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

@@ -130,10 +130,12 @@ def bulk_insert_plan(
         and on_conflict is not OnConflict.IGNORE
     )
     pk_attname = opts.pk.attname
-    with_pk: list[Any] = []
-    without_pk: list[Any] = []
-    for obj in objs:
-        (without_pk if getattr(obj, pk_attname) is None else with_pk).append(obj)
+    without_pk = [obj for obj in objs if getattr(obj, pk_attname) is None]
+    with_pk = (
+        [obj for obj in objs if getattr(obj, pk_attname) is not None]
+        if len(without_pk) < len(objs)
+        else []
+    )
     for group, group_fields in (
         (with_pk, fields),
         (without_pk, [f for f in fields if f is not opts.auto_field]),
@@ -211,8 +213,9 @@ def bulk_insert_plan(
                     for value, field in zip(row, returning, strict=False):
                         obj.__dict__[field.attname] = value
         for obj in group:
-            obj._state.adding = False
-            obj._state.db = using
+            state = obj._state
+            state.adding = False
+            state.db = using
 
 
 def _uniform(rows: list[dict[str, Any]], fields: Sequence[Any], model: Any) -> list[dict[str, Any]]:
