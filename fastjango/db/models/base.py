@@ -1358,14 +1358,9 @@ class Model(AltersData, metaclass=ModelBase):
 
 
 def _guard_sync(name: str, twin: str) -> None:
-    from fastjango.db.models.query_utils import _in_event_loop
+    from fastjango.db.models.query_utils import refuse_sync_query
 
-    if _in_event_loop():
-        from fastjango.core.exceptions import SynchronousOnlyOperation
-
-        raise SynchronousOnlyOperation(
-            f"Model.{name}() can't run a query in async code: use 'await obj.{twin}()' instead."
-        )
+    refuse_sync_query(f"Model.{name}()", f"use 'await obj.{twin}()' instead")
 
 
 def _apply_insert_result(

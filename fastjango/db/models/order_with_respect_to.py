@@ -29,16 +29,12 @@ __all__ = [
 
 
 def _guard_sync(what: str) -> None:
-    from fastjango.db.models.query_utils import _in_event_loop
+    from fastjango.db.models.query_utils import refuse_sync_query
 
-    if _in_event_loop():
-        from fastjango.core.exceptions import SynchronousOnlyOperation
-
-        # Django has no async twin of these methods.
-        raise SynchronousOnlyOperation(
-            f"{what} can't run a query in async code: call it through "
-            "'await sync_to_async(...)()' (fastjango.utils.asyncio)."
-        )
+    # Django has no async twin of these methods.
+    refuse_sync_query(
+        what, "call it through 'await sync_to_async(...)()' (fastjango.utils.asyncio)"
+    )
 
 
 def next_order_plan(model: Any, instance: Any, using: str) -> plans.Plan[int]:

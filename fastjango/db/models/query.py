@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, overload
 
 from fastjango.core import exceptions
-from fastjango.core.exceptions import EmptyResultSet, SynchronousOnlyOperation
+from fastjango.core.exceptions import EmptyResultSet
 from fastjango.db import IntegrityError, NotSupportedError, connections, router, transaction
 from fastjango.db.models import plans
 from fastjango.db.models.constants import LOOKUP_SEP, OnConflict
@@ -26,7 +26,7 @@ from fastjango.db.models.prefetch import (
     prefetch_plan,
     prefetch_related_objects,
 )
-from fastjango.db.models.query_utils import FilteredRelation, Q, _in_event_loop
+from fastjango.db.models.query_utils import FilteredRelation, Q, refuse_sync_query
 from fastjango.db.models.raw import RawQuerySet
 from fastjango.db.models.signals import post_init, pre_init
 from fastjango.db.models.sql import hydration, statement_cache
@@ -73,10 +73,7 @@ _MODE_NAMED = "named"
 
 
 def _sync_guard(what: str, twin: str) -> None:
-    if _in_event_loop():
-        raise SynchronousOnlyOperation(
-            f"{what} can't run a query in async code: use {twin} instead."
-        )
+    refuse_sync_query(what, f"use {twin} instead")
 
 
 def _numbered_insert_plan(

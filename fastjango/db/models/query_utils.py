@@ -378,6 +378,15 @@ def load_deferred(instance: Model, field: Field[Any, Any]) -> None:
 _in_event_loop = sync_call_forbidden
 
 
+def refuse_sync_query(what: str, advice: str) -> None:
+    """Raise ``SynchronousOnlyOperation`` if ``what`` would run a sync query in an event loop.
+
+    The message is "<what> can't run a query in async code: <advice>."
+    """
+    if _in_event_loop():
+        raise SynchronousOnlyOperation(f"{what} can't run a query in async code: {advice}.")
+
+
 def select_related_descend(
     field: Any, restricted: bool, requested: dict[str, Any] | None, reverse: bool = False
 ) -> bool:

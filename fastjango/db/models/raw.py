@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from fastjango.core.exceptions import FieldDoesNotExist
 from fastjango.db import connections, router
 from fastjango.db.models import plans
-from fastjango.db.models.query_utils import _in_event_loop
+from fastjango.db.models.query_utils import refuse_sync_query
 
 if TYPE_CHECKING:
     from typing import Self
@@ -186,13 +186,7 @@ class RawQuerySet(Generic[_T]):
 
     def _fetch_all(self) -> None:
         if self._result_cache is None:
-            if _in_event_loop():
-                from fastjango.core.exceptions import SynchronousOnlyOperation
-
-                raise SynchronousOnlyOperation(
-                    "Evaluating a RawQuerySet can't run a query in async code: use 'async for' "
-                    "instead."
-                )
+            refuse_sync_query("Evaluating a RawQuerySet", "use 'async for' instead")
             self._result_cache = self._fetch_rows()
         if self._prefetch_related_lookups and not self._prefetch_done:
             from fastjango.db.models.prefetch import prefetch_plan

@@ -15,7 +15,7 @@ from typing import Any
 from fastjango.core.exceptions import SynchronousOnlyOperation
 from fastjango.db import router
 from fastjango.db.models import plans, signals
-from fastjango.db.models.query_utils import DeferredAttribute, Q, _in_event_loop
+from fastjango.db.models.query_utils import DeferredAttribute, Q, _in_event_loop, refuse_sync_query
 from fastjango.db.models.utils import AltersData, resolve_callables
 from fastjango.utils.functional import cached_property
 
@@ -384,10 +384,7 @@ class ReverseManyToOneDescriptor:
 
 
 def _sync(plan: plans.Plan[Any], name: str) -> Any:
-    if _in_event_loop():
-        raise SynchronousOnlyOperation(
-            f"{name}() can't run a query in async code: use 'await ...a{name}()' instead."
-        )
+    refuse_sync_query(f"{name}()", f"use 'await ...a{name}()' instead")
     return plans.run_sync(plan)
 
 
