@@ -160,6 +160,8 @@ def translate_exception(exc: BaseException, dbapi: ModuleType | None = None) -> 
         ours = _match_driver_class(exc, dbapi) if dbapi is not None else None
         if ours is None:
             return None
+        if ours is not IntegrityError and _is_mysql_integrity_error(exc):
+            ours = IntegrityError
         new = ours(*exc.args)
     new.__cause__ = exc
     return new

@@ -314,6 +314,15 @@ def test_mysql_integrity_codes_are_integrity_errors() -> None:
         with pytest.raises(IntegrityError) as raised:
             db.execute(f"UPDATE {table} SET big = big - 1")
         assert raised.value.args[0] == 1690
+        # The same on the driver's own cursor (the ORM's cached statements, cursor()).
+        insert = sa.text(f"INSERT INTO {table} (x) VALUES (-1)")
+        direct = db.direct_statement(insert)
+        assert direct is not None
+        with pytest.raises(IntegrityError) as raised:
+            db.execute_direct(direct, None, lambda cursor: cursor.rowcount)
+        assert raised.value.args[0] in (3819, 4025)
+        with db.cursor() as cursor, pytest.raises(IntegrityError):
+            cursor.execute(f"INSERT INTO {table} (x) VALUES (-2)")
     finally:
         db.execute(f"DROP TABLE {table}")
         db.close()
