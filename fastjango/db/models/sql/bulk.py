@@ -50,7 +50,7 @@ class _SQLiteRowsInsert(plans.Execute):
     """Plain rows as one multi-row ``INSERT ... RETURNING`` on SQLite's own cursor.
 
     SQLAlchemy's "insertmanyvalues" builds the same statement, but prepares
-    each row's parameters in Python first (1,000 rows: 5.6 -> 2.4 ms). Used
+    each row's parameters in Python first (the INSERT of 1,000 rows: 2.2 -> 1.0 ms). Used
     when no column needs a type conversion and nothing listens to the engine;
     otherwise, and from async code, the statement runs through SQLAlchemy.
     """
