@@ -24,7 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import Float, Numeric, TypeDecorator, TypeEngine
 
-__all__ = ["DirectStatement", "direct_statement", "plain_types"]
+__all__ = ["DirectResult", "DirectStatement", "direct_statement", "plain_types"]
 
 
 class DirectStatement:
@@ -62,6 +62,33 @@ class DirectStatement:
 #: types whose result processing depends on the column type the driver reports, which
 #: isn't known before the statement runs (Float isn't a Numeric from SQLAlchemy 2.1 on)
 _DRIVER_TYPED = (Numeric, Float, TypeDecorator)
+
+
+class DirectResult:
+    """What a statement run on the driver's cursor gave, read as a ``CursorResult``."""
+
+    __slots__ = ("_rows", "lastrowid", "rowcount")
+
+    inserted_primary_key = None
+
+    def __init__(self, cursor: Any) -> None:
+        self._rows = cursor.fetchall() if cursor.description else None
+        # psycopg's cursors have no lastrowid.
+        self.lastrowid = getattr(cursor, "lastrowid", None)
+        self.rowcount = cursor.rowcount
+
+    @property
+    def returns_rows(self) -> bool:
+        """Return whether the statement returned rows (a SELECT, RETURNING)."""
+        return self._rows is not None
+
+    def all(self) -> list[Any]:
+        """Return every row."""
+        return list(self._rows or ())
+
+    def first(self) -> Any:
+        """Return the first row, or None."""
+        return self._rows[0] if self._rows else None
 
 
 def _plain(type_: TypeEngine[Any], dialect: Dialect, *, result: bool) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fastjango.db.backends.base.direct import DirectStatement, plain_types
+from fastjango.db.backends.base.direct import DirectResult, DirectStatement, plain_types
 from fastjango.db.models import plans
 from fastjango.db.models.constants import OnConflict
 from fastjango.db.models.sql.writes import insert_rows
@@ -84,17 +84,7 @@ class _SQLiteRowsInsert(plans.Execute):
             f"RETURNING {', '.join(quote.format_column(c) for c in returned)}"
         )
         values = [row[name] for row in rows for name in names]
-        return connection.execute_direct(DirectStatement(sql, values, []), None, _RowsResult)
-
-
-class _RowsResult:
-    """The rows a statement on the driver's cursor returned, read as ``CursorResult.all()``."""
-
-    def __init__(self, cursor: Any) -> None:
-        self.rows = cursor.fetchall()
-
-    def all(self) -> list[Any]:
-        return list(self.rows)
+        return connection.execute_direct(DirectStatement(sql, values, []), None, DirectResult)
 
 
 def _batch_size(

@@ -113,36 +113,8 @@ def _instance_builder(info: KlassInfo, db: str) -> Callable[[Sequence[Any]], Any
 
         return convert
 
-    return _compiled_builder(model, attnames, start, db, state_class)
-
-
-def _compiled_builder(
-    model: Any, attnames: tuple[str, ...], start: int, db: str, state_class: type
-) -> Callable[[Sequence[Any]], Any]:
-    """Return ``build(row)`` written out for this model's columns.
-
-    A dict display with the attribute names as constants builds each instance's
-    ``__dict__`` about 30% faster than ``dict(zip(attnames, row))`` (1,000 rows:
-    0.83 -> 0.56 ms), the way dataclasses write their ``__init__``.
-    """
-    items = [f"{name!r}: row[{start + index}]" for index, name in enumerate(attnames)]
-    if db != DEFAULT_DB_ALIAS:
-        # The default database's rows make their _state on first use (Model._state).
-        items.append("'_state': state(db, False)")
-    source = (
-        "def build(row):\n"
-        "    obj = new(model)\n"
-        f"    obj.__dict__ = {{{', '.join(items)}}}\n"
-        "    return obj\n"
-    )
-    namespace: dict[str, Any] = {
-        "new": object.__new__,
-        "model": model,
-        "state": state_class,
-        "db": db,
-    }
-    exec(compile(source, f"<fastjango build {model._meta.label}>", "exec"), namespace)
-    build: Callable[[Sequence[Any]], Any] = namespace["build"]
+    build = _compiled_tree_builder(info, db, related=False)
+    assert build is not None  # no converters, no __init__: checked above
     return build
 
 
@@ -155,19 +127,26 @@ def _cache_names(info: KlassInfo) -> tuple[str, str | None]:
     return field.get_cache_name(), field.remote_field.get_cache_name() if field.unique else None
 
 
-def _compiled_tree_builder(info: KlassInfo, db: str) -> Callable[[Sequence[Any]], Any] | None:
+def _compiled_tree_builder(
+    info: KlassInfo, db: str, related: bool = True
+) -> Callable[[Sequence[Any]], Any] | None:
     """Return ``make(row)`` for an instance and its ``select_related`` objects, written out.
 
-    Each object's ``_state`` is made with its related-object cache filled in,
+    A dict display with the attribute names as constants builds each
+    ``__dict__`` about 30% faster than ``dict(zip(attnames, row))`` (1,000 rows:
+    0.83 -> 0.56 ms), the way dataclasses write their ``__init__``. Each
+    object's ``_state`` is made with its related-object cache filled in,
     instead of through one ``set_cached_value()`` call per relation (1,000
-    rows joined to their authors: 2.2 -> 1.6 ms). None when a model in the
-    tree needs ``from_db()``/``__init__`` or converted values.
+    rows joined to their authors: 2.2 -> 1.6 ms). With ``related=False`` only
+    ``info``'s own object is built. None when a model in the tree needs
+    ``from_db()``/``__init__`` or converted values.
     """
     from fastjango.db.models.base import ModelState
 
     infos = [info]
-    for item in infos:
-        infos.extend(item.related)
+    if related:
+        for item in infos:
+            infos.extend(item.related)
     if any(_needs_init(item.model) or _converters(item) for item in infos):
         return None
     namespace: dict[str, Any] = {"new": object.__new__, "state": ModelState, "db": db}
@@ -179,7 +158,7 @@ def _compiled_tree_builder(info: KlassInfo, db: str) -> Callable[[Sequence[Any]]
         namespace[f"M{var}"] = item.model
         lines.append(f"{pad}{var} = new(M{var})")
         cache = [back] if back else []
-        for child in item.related:
+        for child in item.related if related else ():
             child_var = f"o{next(names)}"
             local_name, remote_name = _cache_names(child)
             pk_index = child.start + child.attnames.index(child.model._meta.pk.attname)
@@ -199,7 +178,8 @@ def _compiled_tree_builder(info: KlassInfo, db: str) -> Callable[[Sequence[Any]]
     emit(info, f"o{next(names)}", 1, None)
     lines.append("    return o0")
     source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<fastjango build {info.model._meta.label} related>", "exec"), namespace)
+    label = f"{info.model._meta.label}{' related' if len(infos) > 1 else ''}"
+    exec(compile(source, f"<fastjango build {label}>", "exec"), namespace)
     make: Callable[[Sequence[Any]], Any] = namespace["make"]
     return make
 

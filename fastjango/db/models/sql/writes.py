@@ -11,11 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from fastjango.core.exceptions import EmptyResultSet, FieldError, FullResultSet
+from fastjango.db.backends.base.direct import DirectResult
 from fastjango.db.models import plans
 from fastjango.db.models.expressions import DatabaseDefault
 
 __all__ = [
-    "DirectInsertResult",
     "InsertOne",
     "delete_statement",
     "insert_rows",
@@ -210,28 +210,6 @@ def insert_statement(
     return statement, values or None, returning
 
 
-class DirectInsertResult:
-    """What ``save()`` reads of an INSERT run on the driver's cursor."""
-
-    __slots__ = ("_rows", "lastrowid", "rowcount")
-
-    inserted_primary_key = None
-
-    def __init__(self, cursor: Any) -> None:
-        self._rows = cursor.fetchall() if cursor.description else None
-        self.lastrowid = getattr(cursor, "lastrowid", None)
-        self.rowcount = cursor.rowcount
-
-    @property
-    def returns_rows(self) -> bool:
-        """Return whether the INSERT had a RETURNING clause."""
-        return self._rows is not None
-
-    def first(self) -> Any:
-        """Return the first row RETURNING gave, or None."""
-        return self._rows[0] if self._rows else None
-
-
 #: (INSERT from _inserts, dialect) -> its DirectStatement, or None if SQLAlchemy must run it
 _direct_inserts: dict[tuple[Any, str], Any] = {}
 
@@ -256,7 +234,7 @@ class InsertOne(plans.Execute):
                     self.statement, frozenset(params), list(params)
                 )
             if direct is not None:
-                return connection.execute_direct(direct, params, DirectInsertResult)
+                return connection.execute_direct(direct, params, DirectResult)
         return super().run_sync()
 
 
