@@ -211,7 +211,7 @@ def insert_statement(
 
 
 #: (INSERT from _inserts, dialect) -> its DirectStatement, or None if SQLAlchemy must run it
-_direct_inserts: dict[tuple[Any, str], Any] = {}
+_direct_inserts: dict[tuple[Any, Any], Any] = {}
 
 
 class InsertOne(plans.Execute):
@@ -226,8 +226,9 @@ class InsertOne(plans.Execute):
         params = self.params
         if params is not None and connection.runs_direct():
             key = (self.statement, connection.direct_dialect())
-            direct = _direct_inserts.get(key, _LEAVE_OUT)
-            if direct is _LEAVE_OUT:
+            if key in _direct_inserts:
+                direct = _direct_inserts[key]
+            else:
                 if len(_direct_inserts) >= 2048:
                     _direct_inserts.clear()
                 direct = _direct_inserts[key] = connection.direct_statement(
